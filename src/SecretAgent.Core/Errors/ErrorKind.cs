@@ -1,0 +1,39 @@
+namespace SecretAgent.Core.Errors;
+
+/// <summary>The failure classes a user can act on; each maps to one exit code.</summary>
+public enum ErrorKind
+{
+    Internal,
+    Usage,
+    Manifest,
+    Integrity,
+    NotFound,
+    Unavailable,
+    Target,
+    Conflict,
+    AccessDenied,
+    NoCredentials,
+    KeyUnusable,
+    CommandNotFound,
+    NotExecutable,
+    Cancelled,
+}
+
+public static class ErrorKindExtensions
+{
+    public static int ExitCode(this ErrorKind kind) => kind switch
+    {
+        ErrorKind.Usage => ExitCodes.Usage,
+        ErrorKind.Manifest => ExitCodes.Manifest,
+        ErrorKind.Integrity => ExitCodes.Integrity,
+        ErrorKind.NotFound => ExitCodes.NotFound,
+        ErrorKind.Unavailable => ExitCodes.Unavailable,
+        ErrorKind.Target => ExitCodes.Target,
+        ErrorKind.Conflict => ExitCodes.Conflict,
+        ErrorKind.AccessDenied or ErrorKind.NoCredentials or ErrorKind.KeyUnusable => ExitCodes.AccessDenied,
+        ErrorKind.CommandNotFound => ExitCodes.CommandNotFound,
+        ErrorKind.NotExecutable => ExitCodes.NotExecutable,
+        ErrorKind.Cancelled => ExitCodes.SignalBase + 15,
+        _ => ExitCodes.Internal,
+    };
+}

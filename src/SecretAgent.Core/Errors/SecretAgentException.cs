@@ -1,0 +1,44 @@
+namespace SecretAgent.Core.Errors;
+
+/// <summary>
+/// The one error type user-facing code throws. The message is a single line that names the config (when there is
+/// one) and the cause, and never holds a secret value or ciphertext bytes.
+/// </summary>
+public sealed class SecretAgentException : Exception
+{
+    public SecretAgentException(ErrorKind kind, string message, string? config = null, Exception? inner = null)
+        : base(Compose(config, message), inner)
+    {
+        Kind = kind;
+        Config = config;
+    }
+
+    public SecretAgentException()
+        : this(ErrorKind.Internal, "unknown error")
+    {
+    }
+
+    public SecretAgentException(string message)
+        : this(ErrorKind.Internal, message)
+    {
+    }
+
+    public SecretAgentException(string message, Exception inner)
+        : this(ErrorKind.Internal, message, null, inner)
+    {
+    }
+
+    public ErrorKind Kind { get; }
+
+    /// <summary>The config name the error concerns, if any.</summary>
+    public string? Config { get; }
+
+    public int ExitCode => Kind.ExitCode();
+
+    /// <summary>Returns a copy that names <paramref name="config"/>, for errors raised below the per-config loop.</summary>
+    public SecretAgentException ForConfig(string config) =>
+        Config is null ? new SecretAgentException(Kind, Message, config, InnerException) : this;
+
+    private static string Compose(string? config, string message) =>
+        config is null ? message : $"config '{config}': {message}";
+}

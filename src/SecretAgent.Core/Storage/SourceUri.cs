@@ -1,0 +1,107 @@
+using SecretAgent.Core.Errors;
+
+namespace SecretAgent.Core.Storage;
+
+/// <summary>
+/// A config source: s3://bucket/prefix/ or file:///absolute/dir/. The canonical text (always ending in '/') is the
+/// "scope" bound into every object's encryption context, so the same bytes can't be replayed under another source.
+/// </summary>
+public sealed record SourceUri
+{
+    private SourceUri(string scheme, string bucket, string prefix)
+    {
+        Scheme = scheme;
+        Bucket = bucket;
+        Prefix = prefix;
+    }
+
+    /// <summary>"s3" or "file".</summary>
+    public string Scheme { get; }
+
+    /// <summary>The bucket for s3; empty for file.</summary>
+    public string Bucket { get; }
+
+    /// <summary>Key prefix for s3 (may be empty, else ends in '/'); absolute directory ending in '/' for file.</summary>
+    public string Prefix { get; }
+
+    public bool IsS3 => Scheme == "s3";
+
+    public bool IsFile => Scheme == "file";
+
+    /// <summary>The canonical form, used as the scope in encryption contexts.</summary>
+    public string Scope => IsS3 ? $"s3://{Bucket}/{Prefix}" : $"file://{Prefix}";
+
+    public string ObjectKey(string configName) => IsS3 ? Prefix + configName : configName;
+
+    public override string ToString() => Scope;
+
+    public static SourceUri Parse(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw Bad("no source given (set --source or SECRET_AGENT_SOURCE to s3://bucket/prefix/ or file:///dir/)");
+        }
+
+        if (text.StartsWith("s3://", StringComparison.Ordinal))
+        {
+            return ParseS3(text);
+        }
+
+        if (text.StartsWith("file://", StringComparison.Ordinal))
+        {
+            return ParseFile(text);
+        }
+
+        throw Bad($"source '{text}' is not an s3:// or file:// URI");
+    }
+
+    private static SourceUri ParseS3(string text)
+    {
+        var rest = text["s3://".Length..];
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        var bucket = slash < 0 ? rest : rest[..slash];
+        var prefix = slash < 0 ? string.Empty : rest[(slash + 1)..];
+        if (!IsValidBucket(bucket))
+        {
+            throw Bad($"source '{text}' has an invalid bucket name");
+        }
+
+        if (prefix.Length > 0 && !prefix.EndsWith('/'))
+        {
+            prefix += "/";
+        }
+
+        if (prefix.StartsWith('/') || prefix.Contains("//", StringComparison.Ordinal) || prefix.Contains('?') || prefix.Contains('#'))
+        {
+            throw Bad($"source '{text}' has an invalid prefix");
+        }
+
+        return new SourceUri("s3", bucket, prefix);
+    }
+
+    private static SourceUri ParseFile(string text)
+    {
+        var path = text["file://".Length..];
+        if (!path.StartsWith('/') || path.Contains('?') || path.Contains('#'))
+        {
+            throw Bad($"source '{text}' must be file:///absolute/directory/");
+        }
+
+        var full = Path.GetFullPath(path);
+        if (!full.EndsWith('/'))
+        {
+            full += "/";
+        }
+
+        return new SourceUri("file", string.Empty, full);
+    }
+
+    // S3 bucket naming rules: 3-63 characters of lower-case letters, digits, '.', '-', starting and ending alphanumeric.
+    private static bool IsValidBucket(string bucket) =>
+        bucket.Length is >= 3 and <= 63
+        && char.IsAsciiLetterOrDigit(bucket[0])
+        && char.IsAsciiLetterOrDigit(bucket[^1])
+        && bucket.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '-');
+
+    private static SecretAgentException Bad(string message) => new(ErrorKind.Usage, message);
+}
