@@ -1,0 +1,29 @@
+using System.Security.Cryptography;
+
+namespace SecretAgent.Core.Format;
+
+/// <summary>A decrypted object. The plaintext lives only here; Dispose zeroes it.</summary>
+public sealed class OpenedObject : IDisposable
+{
+    private readonly byte[] plaintext;
+
+    public OpenedObject(byte[] plaintext, Envelope envelope, string keyArn)
+    {
+        ArgumentNullException.ThrowIfNull(plaintext);
+        this.plaintext = plaintext;
+        Envelope = envelope;
+        KeyArn = keyArn;
+    }
+
+    public ReadOnlySpan<byte> Plaintext => plaintext;
+
+    /// <summary>The plaintext buffer itself, for writers that need an array. Do not keep references.</summary>
+    public byte[] PlaintextBuffer => plaintext;
+
+    public Envelope Envelope { get; }
+
+    /// <summary>The key ARN the key service reported on Decrypt.</summary>
+    public string KeyArn { get; }
+
+    public void Dispose() => CryptographicOperations.ZeroMemory(plaintext);
+}
