@@ -1,3 +1,4 @@
+using SecretAgent.Core.Errors;
 using SecretAgent.Core.Keys;
 using SecretAgent.Core.Storage;
 
@@ -12,17 +13,79 @@ public static class EnvelopeReader
 {
     /// <summary>Strictly parses the metadata (keys without x-amz-meta-). Throws Integrity on V1, unknown or mixed keys.</summary>
     public static Envelope Parse(IReadOnlyDictionary<string, string> metadata, string config) =>
-        throw new NotImplementedException();
+        EnvelopeParser.Parse(metadata, config);
 
-    /// <summary>Checks the stored context against <paramref name="expected"/>; throws Integrity on any difference.</summary>
-    public static void VerifyBinding(Envelope envelope, ExpectedBinding expected) =>
-        throw new NotImplementedException();
+    /// <summary>
+    /// Checks the stored context against <paramref name="expected"/>. The official .NET client skips this, so an object
+    /// copied from another name, prefix or bucket would decrypt there; here it is refused before KMS is asked.
+    /// </summary>
+    public static void VerifyBinding(Envelope envelope, ExpectedBinding expected)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        ArgumentNullException.ThrowIfNull(expected);
+        if (!string.Equals(envelope.Name, expected.Name, StringComparison.Ordinal))
+        {
+            throw Refuse(expected, $"object is bound to config '{envelope.Name}', not this one (copied or swapped object)");
+        }
+
+        if (!string.Equals(envelope.Scope, expected.Scope, StringComparison.Ordinal))
+        {
+            throw Refuse(expected, $"object is bound to source {envelope.Scope}, not {expected.Scope} (copied from another prefix or bucket)");
+        }
+
+        if (envelope.Generation < expected.MinGeneration)
+        {
+            throw Refuse(expected, $"object generation {envelope.Generation} is below the required {expected.MinGeneration} (rollback)");
+        }
+    }
 
     /// <summary>Parse, verify binding, unwrap the data key with a pinned allowed key id, decrypt the body.</summary>
-    public static Task<OpenedObject> OpenAsync(
+    public static async Task<OpenedObject> OpenAsync(
         FetchedObject stored,
         ExpectedBinding expected,
         IReadOnlyList<string> allowedKeyIds,
         IKeyService keys,
-        CancellationToken cancellationToken) => throw new NotImplementedException();
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(expected);
+        var envelope = Parse(stored.Info.Metadata, expected.Name);
+        VerifyBinding(envelope, expected);
+        using var dataKey = await UnwrapAsync(envelope, expected.Name, allowedKeyIds, keys, cancellationToken);
+        var plaintext = ContentDecryptor.Decrypt(envelope, dataKey.Plaintext, stored.Body, expected.Name);
+        return new OpenedObject(plaintext, envelope, dataKey.KeyArn);
+    }
+
+    /// <summary>
+    /// Tries each allowed key id in order, always pinned, so KMS never decrypts under a key outside the allowlist.
+    /// With several ids, a refusal by one is expected and the next is tried; the last refusal is reported.
+    /// </summary>
+    private static async Task<DataKey> UnwrapAsync(
+        Envelope envelope, string config, IReadOnlyList<string> allowedKeyIds, IKeyService keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(allowedKeyIds);
+        ArgumentNullException.ThrowIfNull(keys);
+        if (allowedKeyIds.Count == 0)
+        {
+            throw new SecretAgentException(ErrorKind.Usage, "no KMS key ids are allowed (set SECRET_AGENT_KMS_KEY_ID)", config);
+        }
+
+        SecretAgentException? last = null;
+        foreach (var keyId in allowedKeyIds)
+        {
+            try
+            {
+                return await keys.DecryptAsync(envelope.EncryptedDataKey, keyId, envelope.Context, cancellationToken);
+            }
+            catch (SecretAgentException ex) when (ex.Kind is ErrorKind.Integrity or ErrorKind.AccessDenied)
+            {
+                last = ex.ForConfig(config);
+            }
+        }
+
+        throw last!;
+    }
+
+    private static SecretAgentException Refuse(ExpectedBinding expected, string message) =>
+        new(ErrorKind.Integrity, message, expected.Name);
 }

@@ -1,3 +1,7 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using SecretAgent.Core.Errors;
 using SecretAgent.Core.Keys;
 
 namespace SecretAgent.Core.Local;
@@ -5,17 +9,70 @@ namespace SecretAgent.Core.Local;
 /// <summary>
 /// Stands in for KMS on demos and laptops: key ids are file:///path/to/key URIs naming a local AES-256 key file.
 /// Data keys are wrapped with AES-256-GCM using the encryption context as associated data, so binding checks behave
-/// as they do with KMS. (Implementation lands with the envelope code.)
+/// as they do with KMS: a blob opens only under the same key and the same context.
+/// Blob layout: "SAL1" | 8-byte key fingerprint | 12-byte nonce | 32-byte wrapped key | 16-byte tag.
 /// </summary>
 public sealed class LocalKeyService : IKeyService
 {
     public const string Scheme = "file://";
 
+    private const int FingerprintLength = 8;
+    private const int NonceLength = 12;
+    private const int TagLength = 16;
+    private const int BlobLength = 4 + FingerprintLength + NonceLength + LocalKeyFile.KeyLength + TagLength;
+    private static readonly byte[] Magic = "SAL1"u8.ToArray();
+
+    private readonly ConcurrentDictionary<string, byte[]> keys = new(StringComparer.Ordinal);
+
     public static bool Handles(string keyId) => keyId is not null && keyId.StartsWith(Scheme, StringComparison.Ordinal);
 
-    public Task<DataKey> GenerateDataKeyAsync(string keyId, EncryptionContext context, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+    public Task<DataKey> GenerateDataKeyAsync(string keyId, EncryptionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var key = Load(keyId);
+        var plaintext = RandomNumberGenerator.GetBytes(LocalKeyFile.KeyLength);
+        var blob = new byte[BlobLength];
+        Magic.CopyTo(blob, 0);
+        Fingerprint(key).CopyTo(blob.AsSpan(4));
+        var nonce = blob.AsSpan(4 + FingerprintLength, NonceLength);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(key, TagLength);
+        aes.Encrypt(nonce, plaintext, blob.AsSpan(BlobLength - TagLength - LocalKeyFile.KeyLength, LocalKeyFile.KeyLength), blob.AsSpan(BlobLength - TagLength), Aad(context));
+        return Task.FromResult(new DataKey(plaintext, blob, keyId));
+    }
 
-    public Task<DataKey> DecryptAsync(ReadOnlyMemory<byte> encryptedKey, string keyId, EncryptionContext context, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+    public Task<DataKey> DecryptAsync(ReadOnlyMemory<byte> encryptedKey, string keyId, EncryptionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var key = Load(keyId);
+        var blob = encryptedKey.Span;
+        if (blob.Length != BlobLength || !blob[..4].SequenceEqual(Magic))
+        {
+            throw new SecretAgentException(ErrorKind.Integrity, "the data key blob is not a local-key blob (tampered, or made by KMS)");
+        }
+
+        if (!blob.Slice(4, FingerprintLength).SequenceEqual(Fingerprint(key)))
+        {
+            throw new SecretAgentException(ErrorKind.Integrity, $"the data key was encrypted under a key other than {keyId}");
+        }
+
+        var plaintext = new byte[LocalKeyFile.KeyLength];
+        try
+        {
+            using var aes = new AesGcm(key, TagLength);
+            aes.Decrypt(blob.Slice(4 + FingerprintLength, NonceLength), blob.Slice(BlobLength - TagLength - LocalKeyFile.KeyLength, LocalKeyFile.KeyLength), blob[^TagLength..], plaintext, Aad(context));
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            throw new SecretAgentException(ErrorKind.Integrity, "the local key refused the data key: the encryption context or key blob does not match");
+        }
+
+        return Task.FromResult(new DataKey(plaintext, blob.ToArray(), keyId));
+    }
+
+    private static byte[] Aad(EncryptionContext context) => Encoding.UTF8.GetBytes(context.ToJson());
+
+    private static ReadOnlySpan<byte> Fingerprint(byte[] key) => SHA256.HashData(key).AsSpan(0, FingerprintLength);
+
+    private byte[] Load(string keyId) => keys.GetOrAdd(keyId, id => LocalKeyFile.Read(LocalKeyFile.PathOf(id)));
 }
