@@ -109,7 +109,13 @@ public sealed class S3ObjectStore : IObjectStore
             var infos = new ObjectInfo?[versions.Count];
             var options = new ParallelOptions { MaxDegreeOfParallelism = HeadConcurrency, CancellationToken = cancellationToken };
             await Parallel.ForEachAsync(Enumerable.Range(0, versions.Count), options, async (i, ct) => infos[i] = await DescribeVersionAsync(s3, versions[i], ct));
-            return (IReadOnlyList<ObjectInfo>)infos.OfType<ObjectInfo>().ToList();
+
+            // S3 lists a key's versions newest first, but some implementations list delete markers after all
+            // versions; order explicitly (LINQ sorts are stable, so equal times keep the listing's order).
+            return (IReadOnlyList<ObjectInfo>)infos.OfType<ObjectInfo>()
+                .OrderByDescending(v => v.IsLatest)
+                .ThenByDescending(v => v.LastModified)
+                .ToList();
         }, cancellationToken);
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
