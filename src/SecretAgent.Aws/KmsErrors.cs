@@ -23,6 +23,6 @@ internal static class KmsErrors
             new(ErrorKind.Unavailable, $"KMS unavailable: {((Amazon.Runtime.AmazonServiceException)exception).ErrorCode ?? exception.GetType().Name} after retries"),
         InvalidGrantTokenException => new(ErrorKind.Usage, "KMS refused a grant token"),
         _ => AwsErrors.MapCommon(exception, Service, cancellationToken)
-            ?? new SecretAgentException(ErrorKind.Internal, $"unexpected KMS failure for key {keyId} ({exception.GetType().Name})"),
+            ?? new SecretAgentException(ErrorKind.Internal, $"unexpected KMS failure for key {keyId} ({exception.GetType().Name})", inner: exception),
     };
 }

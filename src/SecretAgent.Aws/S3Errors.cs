@@ -23,7 +23,7 @@ internal static class S3Errors
         }
 
         return AwsErrors.MapCommon(exception, Service, cancellationToken)
-            ?? new SecretAgentException(ErrorKind.Internal, $"unexpected failure on {where} ({exception.GetType().Name})");
+            ?? new SecretAgentException(ErrorKind.Internal, $"unexpected failure on {where} ({exception.GetType().Name})", inner: exception);
     }
 
     private static SecretAgentException? MapService(AmazonServiceException exception, string bucket, string where)

@@ -91,12 +91,7 @@ public sealed class AdminBadInputTests(MotoServer moto)
     public async Task Commands_WithoutCredentials_FailFastWithNoCredentials()
     {
         using var world = await AdminWorld.CreateAsync(moto);
-        var environment = world.Environment();
-        foreach (var variable in new[] { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI" })
-        {
-            environment[variable] = null;
-        }
-
+        var environment = WithoutCredentials(world.Environment());
         var clock = Stopwatch.StartNew();
         var ls = AdminWorld.Admin(environment, "ls");
         var put = AdminWorld.Admin(environment, "put", "app.yaml", world.WriteInput("x"));
@@ -104,6 +99,23 @@ public sealed class AdminBadInputTests(MotoServer moto)
         AdminAssert.FailedCleanly(ls, 77, "no AWS credentials found");
         AdminAssert.FailedCleanly(put, 77, "no AWS credentials found");
         Assert.DoesNotContain("denied", ls.Stderr, StringComparison.OrdinalIgnoreCase);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Commands_WhenInstanceMetadataHangs_GiveUpWithinTheCredentialBound()
+    {
+        // The IMDS hop-limit case (faults 42): connections are accepted and never answered.
+        using var world = await AdminWorld.CreateAsync(moto);
+        using var imds = new Aws.RawHttpServer(response: null);
+        var environment = WithoutCredentials(world.Environment());
+        environment["AWS_EC2_METADATA_DISABLED"] = null;
+        environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = imds.Endpoint.ToString();
+
+        var clock = Stopwatch.StartNew();
+        var ls = AdminWorld.Admin(environment, "ls");
+
+        AdminAssert.FailedCleanly(ls, 77, "no AWS credentials found within 10s");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
     }
 
@@ -137,6 +149,21 @@ public sealed class AdminBadInputTests(MotoServer moto)
         var result = world.Admin("ls", "--bogus");
 
         AdminAssert.FailedCleanly(result, 64, "--bogus");
+    }
+
+    private static Dictionary<string, string?> WithoutCredentials(Dictionary<string, string?> environment)
+    {
+        string[] variables =
+        [
+            "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE",
+            "AWS_ROLE_ARN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        ];
+        foreach (var variable in variables)
+        {
+            environment[variable] = null;
+        }
+
+        return environment;
     }
 
     private static Dictionary<string, string?> WithHome(Dictionary<string, string?> environment)
