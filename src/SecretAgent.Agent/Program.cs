@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SecretAgent.Agent.Commands;
 using SecretAgent.Core.Errors;
+using SecretAgent.Core.Logging;
 using SecretAgent.Core.Processes;
 
 namespace SecretAgent.Agent;
@@ -41,7 +42,15 @@ internal static class Program
 
     private static int Fail(string message, int code)
     {
-        Console.Error.WriteLine($"{AgentContext.Program}: error: {message}");
+        new StderrLog(AgentContext.Program, json: WantsJson()).Error(message, ("exitCode", code));
         return code;
+    }
+
+    // Errors can happen before options are bound (a parse error, a bad manifest), so look at the raw arguments.
+    private static bool WantsJson()
+    {
+        var args = Environment.GetCommandLineArgs().TakeWhile(a => a != "--").ToArray();
+        var index = Array.IndexOf(args, "--log-format");
+        return args.Contains("--log-format=json") || (index >= 0 && index + 1 < args.Length && args[index + 1] == "json");
     }
 }
