@@ -81,6 +81,20 @@ public sealed partial class SecretsTargetPublishTests
         Assert.Equal(Octal("700"), Stat(dir.Combine("..data", "app")).Permissions);
     }
 
+    [Theory]
+    [InlineData("666")]
+    [InlineData("777")]
+    [InlineData("2440")]
+    public void Publish_SetsModeExactlyWhateverTheUmask(string mode)
+    {
+        using var dir = TargetDirectory.OnTmpfs();
+        using var target = SecretsTarget.Open(dir.Path, allowDisk: false);
+
+        target.Publish([File("f", "x", mode)], owner: null);
+
+        Assert.Equal(Octal(mode), Stat(dir.Combine("..data", "f")).Permissions);
+    }
+
     [Fact]
     public void Publish_Twice_ReplacesSetRemovesDroppedNamesAndOldStaging()
     {
