@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using SecretAgent.Core.Posix;
 
 namespace SecretAgent.Core.Target;
@@ -8,6 +9,13 @@ internal static class TargetChecks
     /// <summary>Opens an existing directory that is not itself a symlink; never creates it.</summary>
     public static FileSystemDirectory OpenDirectory(string path)
     {
+        // The open flags and struct offsets in FileSystemNative are x86_64 values; on arm64 O_NOFOLLOW differs, and a
+        // wrong flag there would silently follow planted symlinks.
+        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
+        {
+            throw TargetErrors.Unsupported(RuntimeInformation.RuntimeIdentifier);
+        }
+
         FileStatus? status;
         try
         {

@@ -6,6 +6,9 @@ namespace SecretAgent.Core.Target;
 /// <summary>Every user-facing target message, in one place. They name paths and errno text, never content.</summary>
 internal static class TargetErrors
 {
+    public static SecretAgentException Unsupported(string platform) =>
+        Target($"the secrets target supports linux-x64 only, not {platform}");
+
     public static SecretAgentException Missing(string path) =>
         Target($"target {path} does not exist; {Hint(path)}; secret-agent does not create it");
 
