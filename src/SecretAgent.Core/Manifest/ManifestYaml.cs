@@ -25,7 +25,8 @@ internal static class ManifestYaml
         }
         catch (YamlException ex)
         {
-            throw ManifestError.At(fileName, ex.Start, "invalid YAML: " + Describe(ex));
+            var (line, column) = Locate(ex, text);
+            throw ManifestError.At(fileName, line, column, "invalid YAML: " + Describe(ex.Message));
         }
     }
 
@@ -58,17 +59,26 @@ internal static class ManifestYaml
         }
     }
 
-    // YamlDotNet's own messages are fixed English phrases, except a few that quote the offending text; only the fixed
-    // ones are passed on, so no scalar from the file reaches the error.
-    private static string Describe(YamlException ex)
+    // YamlDotNet reports a tab used as indentation at 1:1; point at the first line indented with a tab instead.
+    private static (long Line, long Column) Locate(YamlException ex, string text)
     {
-        var message = ex.Message;
-        var afterPosition = message.IndexOf("): ", StringComparison.Ordinal);
-        if (afterPosition >= 0)
+        if (ex.Start.Line == 1 && ex.Message.Contains("tab as indentation", StringComparison.Ordinal))
         {
-            message = message[(afterPosition + 3)..];
+            var lines = text.Split('\n');
+            var index = Array.FindIndex(lines, l => l.Length - l.TrimStart(' ', '\t').Length > 0 && l.TrimStart(' ').StartsWith('\t'));
+            if (index >= 0)
+            {
+                return (index + 1, lines[index].IndexOf('\t', StringComparison.Ordinal) + 1);
+            }
         }
 
+        return (ex.Start.Line, ex.Start.Column);
+    }
+
+    // YamlDotNet's own messages are fixed English phrases, except a few that quote the offending text (such as
+    // "Duplicate key <key>"); only the fixed ones are passed on, so no scalar from the file reaches the error.
+    private static string Describe(string message)
+    {
         if (message.StartsWith("Duplicate key", StringComparison.Ordinal))
         {
             return "duplicate key";
