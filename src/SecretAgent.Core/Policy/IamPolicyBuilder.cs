@@ -58,21 +58,22 @@ public static class IamPolicyBuilder
     private static void WriteS3Statements(Utf8JsonWriter writer, SourceUri source, List<string> names)
     {
         var objectKeys = names.Select(source.ObjectKey).ToList();
-        PolicyStatement.Write(writer, "ReadConfigObjects", "s3:GetObject", objectKeys.Select(k => $"arn:aws:s3:::{source.Bucket}/{k}"));
+        var objectArns = objectKeys.Select(k => $"arn:aws:s3:::{source.Bucket}/{PolicyText.InResource(k)}");
+        PolicyStatement.Write(writer, "ReadConfigObjects", "s3:GetObject", objectArns);
         PolicyStatement.Write(
             writer,
             "ListConfigObjects",
             "s3:ListBucket",
             [$"arn:aws:s3:::{source.Bucket}"],
-            new PolicyCondition("StringEquals", "s3:prefix", objectKeys));
+            new PolicyCondition("StringEquals", "s3:prefix", objectKeys.Select(PolicyText.InCondition).ToList()));
     }
 
     private static void WriteKmsStatements(Utf8JsonWriter writer, SourceUri source, List<string> names, List<KmsKeyReference> keys)
     {
         PolicyCondition[] context =
         [
-            new("StringEquals", $"kms:EncryptionContext:{EncryptionContext.ScopeKey}", [source.Scope]),
-            new("StringEquals", $"kms:EncryptionContext:{EncryptionContext.NameKey}", names),
+            new("StringEquals", $"kms:EncryptionContext:{EncryptionContext.ScopeKey}", [PolicyText.InCondition(source.Scope)]),
+            new("StringEquals", $"kms:EncryptionContext:{EncryptionContext.NameKey}", names.Select(PolicyText.InCondition).ToList()),
         ];
         var keyArns = keys.Where(k => k.Kind is KmsKeyKind.KeyArn or KmsKeyKind.KeyId).Select(k => k.Value).Distinct(StringComparer.Ordinal).ToList();
         if (keyArns.Count > 0)
