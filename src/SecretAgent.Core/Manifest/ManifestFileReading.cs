@@ -24,6 +24,10 @@ internal static class ManifestFileReading
         {
             throw new SecretAgentException(ErrorKind.Manifest, $"manifest {path} not found; set {EnvironmentNames.Manifest} or {FlagNames.Manifest}");
         }
+        catch (ArgumentException)
+        {
+            throw new SecretAgentException(ErrorKind.Manifest, $"the manifest path is not a valid path; set {EnvironmentNames.Manifest} or {FlagNames.Manifest}");
+        }
         catch (UnauthorizedAccessException)
         {
             throw new SecretAgentException(ErrorKind.Manifest, $"manifest {path} is not readable (permission denied)");

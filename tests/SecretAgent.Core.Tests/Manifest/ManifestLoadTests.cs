@@ -45,6 +45,17 @@ public sealed class ManifestLoadTests : IDisposable
         Assert.Equal($"manifest {path} not found; set SECRET_AGENT_MANIFEST or --manifest", error.Message);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("bad\0path")]
+    public void Load_WhenPathInvalid_RefusesAsManifestError(string path)
+    {
+        var error = Assert.Throws<SecretAgentException>(() => ManifestParser.Load(path));
+
+        Assert.Equal(ErrorKind.Manifest, error.Kind);
+        Assert.EndsWith("is not a valid path; set SECRET_AGENT_MANIFEST or --manifest", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_WhenPathIsADirectory_RefusesAsManifestError()
     {
