@@ -42,7 +42,7 @@ internal static class Program
 
     private static int Fail(string message, int code)
     {
-        new StderrLog(AgentContext.Program, json: WantsJson()).Error(message, ("exitCode", code));
+        new StderrLog(AgentContext.Program, json: WantsJson()).Fail(message, ("exitCode", code));
         return code;
     }
 
