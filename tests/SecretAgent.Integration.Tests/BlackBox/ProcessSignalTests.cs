@@ -44,14 +44,14 @@ public sealed class ProcessSignalTests
     [Fact]
     public void Supervise_WhenProcessGroupMode_SignalReachesTheAppsChildren()
     {
-        using var grouped = StartSupervised("group.sh", ["--process-group"]);
+        using var grouped = StartSupervisedAsGroup("group.sh");
         grouped.WaitForFile("ready");
         var grandchild = int.Parse(File.ReadAllText(Path.Combine(grouped.Scratch, "grandchild")), System.Globalization.CultureInfo.InvariantCulture);
 
         grouped.SendSignal("TERM");
 
         Assert.Equal(128 + 15, grouped.WaitForExit());
-        Assert.False(WaitUntilGone(grandchild), $"grandchild {grandchild} survived SIGTERM to the group");
+        Assert.False(WaitUntilGone(grandchild), $"grandchild {grandchild} survived SIGTERM to the group: {ProcessTestSignals.Describe(grandchild)}");
     }
 
     [Fact]
@@ -79,10 +79,10 @@ public sealed class ProcessSignalTests
 
     /// <summary>Starts <c>run --supervise -- sh SCRIPT ARGS...</c>.</summary>
     private static AgentProcess StartSupervised(string script, params string[] scriptArgs) =>
-        StartSupervised(script, [], scriptArgs);
+        AgentProcess.Start(["run", "--supervise", "--", "sh", ProcessTestScripts.Path(script), .. scriptArgs]);
 
-    private static AgentProcess StartSupervised(string script, string[] extraOptions, params string[] scriptArgs) =>
-        AgentProcess.Start(["run", "--supervise", .. extraOptions, "--", "sh", ProcessTestScripts.Path(script), .. scriptArgs]);
+    private static AgentProcess StartSupervisedAsGroup(string script) =>
+        AgentProcess.Start(["run", "--supervise", "--process-group", "--", "sh", ProcessTestScripts.Path(script)]);
 
     private static bool WaitUntilGone(int pid)
     {

@@ -27,13 +27,33 @@ internal static class ProcessTestSignals
         }
     }
 
+    public static string Describe(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/stat");
+        }
+        catch (IOException)
+        {
+            return "gone";
+        }
+    }
+
+    /// <summary>Whether <paramref name="pid"/> exists and is not a zombie (kill -0 succeeds on zombies).</summary>
     public static bool IsAlive(int pid)
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill", ["-0", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        string stat;
+        try
         {
-            RedirectStandardError = true,
-        })!;
-        kill.WaitForExit();
-        return kill.ExitCode == 0;
+            stat = File.ReadAllText($"/proc/{pid}/stat");
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+
+        // "pid (comm) S ..." where comm may contain spaces and parentheses: the state follows the last ')'.
+        var state = stat[(stat.LastIndexOf(')') + 2)..][0];
+        return state is not ('Z' or 'X');
     }
 }
