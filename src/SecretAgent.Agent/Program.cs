@@ -11,6 +11,12 @@ internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
+        // Process-group mode re-enters the binary to setsid() before exec; that path must stay tiny.
+        if (SessionTrampoline.IsRequested(args))
+        {
+            return RunTrampoline(args);
+        }
+
         ProcessHardening.Apply();
         var root = new RootCommand("secret-agent: delivers encrypted configs from S3 via KMS onto a tmpfs, then starts the app")
         {
@@ -37,6 +43,18 @@ internal static class Program
             // Unexpected: the type only, since a message from deep inside a library could quote data.
             var detail = Environment.GetEnvironmentVariable("SECRET_AGENT_DEBUG") == "1" ? ex.ToString() : ex.GetType().Name;
             return Fail($"unexpected failure ({detail}); set SECRET_AGENT_DEBUG=1 for details", ExitCodes.Internal);
+        }
+    }
+
+    private static int RunTrampoline(string[] args)
+    {
+        try
+        {
+            return SessionTrampoline.Run(args, Core.Agent.AppEnvironment.Current());
+        }
+        catch (SecretAgentException ex)
+        {
+            return Fail(ex.Message, ex.ExitCode);
         }
     }
 
