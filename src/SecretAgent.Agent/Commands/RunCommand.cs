@@ -1,0 +1,54 @@
+using System.CommandLine;
+using SecretAgent.Core.Agent;
+using SecretAgent.Core.Errors;
+using SecretAgent.Core.Processes;
+
+namespace SecretAgent.Agent.Commands;
+
+/// <summary><c>secret-agent run [options] -- COMMAND [ARGS...]</c>: deliver the configs, then exec or supervise the app.</summary>
+internal static class RunCommand
+{
+    private static readonly Option<bool> Supervise = new("--supervise") { Description = "Stay as PID 1: start the app, forward signals, reap zombies, mirror its exit status" };
+    private static readonly Option<bool> Group = new("--process-group") { Description = "With --supervise, run the app in its own session and forward signals to its whole process group" };
+    private static readonly Option<bool> KeepAwsEnv = new("--keep-aws-env") { Description = "Keep AWS credential variables in the app's environment" };
+    private static readonly Argument<string[]> CommandLine = new("command") { Description = "The app to start, after --", Arity = ArgumentArity.OneOrMore };
+
+    public static Command Create()
+    {
+        var command = new Command("run", "Deliver the configs onto the tmpfs, then exec (or supervise) the app");
+        AgentOptions.AddCommon(command);
+        AgentOptions.AddDelivery(command);
+        command.Options.Add(Supervise);
+        command.Options.Add(Group);
+        command.Options.Add(KeepAwsEnv);
+        command.Arguments.Add(CommandLine);
+        command.SetAction((parse, _) => RunAsync(parse));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse)
+    {
+        var context = AgentContext.Load(parse);
+        var app = parse.GetValue(CommandLine)!;
+        using var target = StartPath.OpenTarget(context, parse);
+        var delivery = await StartPath.DeliverAsync(context, parse, target);
+        var environment = AppEnvironment.Build(AppEnvironment.Current(), delivery.Environment, parse.GetValue(KeepAwsEnv));
+        var spec = new LaunchSpec(app[0], app[1..], environment);
+        var launcher = new ProcessLauncher();
+        try
+        {
+            if (parse.GetValue(Supervise))
+            {
+                return await launcher.SuperviseAsync(spec, new SuperviseOptions(parse.GetValue(Group)), CancellationToken.None);
+            }
+
+            return launcher.Exec(spec);
+        }
+        catch (SecretAgentException ex) when (ex.Kind is ErrorKind.CommandNotFound or ErrorKind.NotExecutable)
+        {
+            // The app never ran: leave no secret behind for whoever inspects the container next.
+            target.Clear();
+            throw;
+        }
+    }
+}

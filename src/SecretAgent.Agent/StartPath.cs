@@ -1,0 +1,44 @@
+using System.CommandLine;
+using SecretAgent.Aws;
+using SecretAgent.Core.Agent;
+using SecretAgent.Core.Errors;
+using SecretAgent.Core.Target;
+
+namespace SecretAgent.Agent;
+
+/// <summary>
+/// The part of run and fetch that puts configs on the target: target checks first (no network if the target is
+/// unusable), then one parallel fetch under the deadline, then one atomic publish.
+/// </summary>
+internal static class StartPath
+{
+    public static async Task<DeliveryResult> DeliverAsync(AgentContext context, ParseResult parse, ISecretsTarget target)
+    {
+        var owner = parse.GetValue(AgentOptions.Owner) is { } text ? FileOwner.Parse(text) : null;
+        var timeout = parse.GetValue(AgentOptions.Timeout);
+        if (timeout <= 0)
+        {
+            throw new SecretAgentException(ErrorKind.Usage, "--timeout must be a positive number of seconds");
+        }
+
+        using var cancellation = new SignalCancellation(TimeSpan.FromSeconds(timeout));
+        try
+        {
+            var (store, keys) = Backends.Create(context.Source);
+            var fetcher = new ConfigFetcher(store, keys, context.Settings.KmsKeyIds, parse.GetValue(AgentOptions.MaxSize), context.Log);
+            var delivery = new ConfigDelivery(fetcher, context.Source, TimeProvider.System, context.Log);
+            return await delivery.DeliverAsync(context.Manifest.Files, context.Manifest.Sha256Hex, target, owner, cancellation.Token);
+        }
+        catch (OperationCanceledException) when (cancellation.Signal is { } signal)
+        {
+            throw new CancelledBySignalException(signal);
+        }
+        catch (OperationCanceledException) when (cancellation.Token.IsCancellationRequested)
+        {
+            throw new SecretAgentException(ErrorKind.Unavailable, $"deadline of {timeout}s passed while fetching configs (S3 or KMS slow or unreachable); nothing was written");
+        }
+    }
+
+    public static ISecretsTarget OpenTarget(AgentContext context, ParseResult parse) =>
+        SecretsTarget.Open(context.Settings.Dir, parse.GetValue(AgentOptions.AllowDisk));
+}

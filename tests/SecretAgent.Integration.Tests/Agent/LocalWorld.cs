@@ -1,0 +1,80 @@
+using System.Text;
+using SecretAgent.Core.Format;
+using SecretAgent.Core.Keys;
+using SecretAgent.Core.Local;
+using SecretAgent.Core.Storage;
+using SecretAgent.Integration.Tests.Infrastructure;
+
+namespace SecretAgent.Integration.Tests.Agent;
+
+/// <summary>
+/// A throwaway local deployment for black-box runs of secret-agent: a file:/// store, a local key, a manifest, and a
+/// target directory on tmpfs (/dev/shm). Configs are published with the core library, as the admin tool does.
+/// </summary>
+internal sealed class LocalWorld : IDisposable
+{
+    private readonly LocalKeyService keys = new();
+
+    public LocalWorld()
+    {
+        Root = Directory.CreateTempSubdirectory("sa-world-").FullName;
+        Target = Path.Combine("/dev/shm", "sa-target-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(Target);
+        KeyPath = Path.Combine(Root, "demo.key");
+        LocalKeyFile.Create(KeyPath);
+        Store = new FileObjectStore(SourceUri.Parse($"file://{Root}/store/"));
+        ManifestPath = Path.Combine(Root, "secret-agent.yaml");
+        WriteManifest("version: 1\nfiles: []\n");
+    }
+
+    public string Root { get; }
+
+    public string Target { get; }
+
+    public string KeyPath { get; }
+
+    public string KeyId => "file://" + KeyPath;
+
+    public string ManifestPath { get; }
+
+    public FileObjectStore Store { get; }
+
+    public void WriteManifest(string yaml) => File.WriteAllText(ManifestPath, yaml);
+
+    public Task<ObjectInfo> PublishAsync(string name, string content, EnvelopeFormat format = EnvelopeFormat.V3) =>
+        PublishAsync(name, Encoding.UTF8.GetBytes(content), format);
+
+    public async Task<ObjectInfo> PublishAsync(string name, byte[] content, EnvelopeFormat format = EnvelopeFormat.V3)
+    {
+        var current = await Store.HeadAsync(name, default);
+        var generation = current is null ? 1 : EnvelopeReader.Parse(current.Metadata, name).Generation + 1;
+        var context = EncryptionContext.ForConfig(name, Store.Source.Scope, generation);
+        var sealedObject = await EnvelopeWriter.SealAsync(content, context, KeyId, format, keys, default);
+        return await Store.PutAsync(name, sealedObject.Body, sealedObject.Metadata, current?.ETag, default);
+    }
+
+    /// <summary>The environment a deployment would give the agent.</summary>
+    public Dictionary<string, string?> Environment() => new()
+    {
+        ["SECRET_AGENT_MANIFEST"] = ManifestPath,
+        ["SECRET_AGENT_SOURCE"] = Store.Source.Scope,
+        ["SECRET_AGENT_KMS_KEY_ID"] = KeyId,
+        ["SECRET_AGENT_DIR"] = Target,
+    };
+
+    public CommandResult Agent(params string[] args) => CommandRunner.Run(Binaries.Agent, args, Environment());
+
+    public CommandResult Agent(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        CommandRunner.Run(Binaries.Agent, args, environment);
+
+    public string ObjectDir(string name) => Path.Combine(Store.Source.Prefix, Uri.EscapeDataString(name));
+
+    public void Dispose()
+    {
+        Directory.Delete(Root, recursive: true);
+        if (Directory.Exists(Target))
+        {
+            Directory.Delete(Target, recursive: true);
+        }
+    }
+}
