@@ -104,9 +104,10 @@ public sealed class AwsClients : IDisposable
             config.ServiceURL = endpoint.ToString();
             config.AuthenticationRegion = region?.SystemName;
         }
-        else if (region is not null)
+        else
         {
-            config.RegionEndpoint = region;
+            config.RegionEndpoint = region
+                ?? throw new SecretAgentException(ErrorKind.Usage, "no AWS region configured (set AWS_REGION, or a region in the AWS profile)");
         }
     }
 }

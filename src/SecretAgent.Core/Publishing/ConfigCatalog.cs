@@ -12,7 +12,7 @@ namespace SecretAgent.Core.Publishing;
 public sealed class ConfigCatalog
 {
     /// <summary>The agent's default per-object limit.</summary>
-    public const long MaxObjectBytes = 4 * 1024 * 1024;
+    public const long MaxObjectBytes = Agent.ConfigFetcher.DefaultMaxBytes;
 
     private readonly IObjectStore store;
     private readonly IKeyService keys;

@@ -1,49 +1,35 @@
+using System.Text;
 using SecretAgent.Core.Errors;
+using SecretAgent.Core.Manifest;
 
 namespace SecretAgent.Core.Publishing;
 
 /// <summary>
-/// Config names as the admin tool accepts them: relative, '/'-separated, no empty, '.' or '..' segment. The manifest
-/// applies the same rules to output paths, so a published name can always be delivered.
+/// Config names as the admin tool accepts them: exactly the manifest's rules (<see cref="OutputPath"/>, already in
+/// canonical spelling, at most 1024 bytes), so every published name can be listed in a manifest and delivered.
 /// </summary>
 public static class ConfigName
 {
-    public const int MaxLength = 1024;
+    public const int MaxBytes = 1024;
 
     public static string Validate(string? name)
     {
-        var problem = Problem(name);
-        return problem is null ? name! : throw new SecretAgentException(ErrorKind.Usage, $"config name '{name}' is invalid: {problem}");
+        var problem = Problem(name ?? string.Empty);
+        return problem is null ? name! : throw new SecretAgentException(ErrorKind.Usage, $"config name '{name}' is invalid: it {problem}");
     }
 
-    private static string? Problem(string? name)
+    private static string? Problem(string name)
     {
-        if (string.IsNullOrEmpty(name))
+        if (!OutputPath.TryNormalize(name, out var normalized, out var problem))
         {
-            return "it is empty";
+            return problem;
         }
 
-        if (name.Length > MaxLength)
+        if (!string.Equals(normalized, name, StringComparison.Ordinal))
         {
-            return $"it is longer than {MaxLength} characters";
+            return $"must not contain empty segments (write '{normalized}')";
         }
 
-        if (name.StartsWith('/'))
-        {
-            return "it must be relative (no leading '/')";
-        }
-
-        if (name.Any(char.IsControl) || name.Contains('\\', StringComparison.Ordinal))
-        {
-            return "it contains a control character or a backslash";
-        }
-
-        var segments = name.Split('/');
-        if (segments.Any(s => s.Length == 0))
-        {
-            return "it has an empty segment ('//' or a trailing '/')";
-        }
-
-        return segments.Any(s => s is "." or "..") ? "it has a '.' or '..' segment" : null;
+        return Encoding.UTF8.GetByteCount(name) > MaxBytes ? $"must be at most {MaxBytes} bytes long" : null;
     }
 }

@@ -13,7 +13,7 @@ namespace SecretAgent.Core.Publishing;
 public sealed class ConfigPublisher
 {
     /// <summary>The agent's default per-object limit; larger configs could be published but never delivered.</summary>
-    public const long MaxPlaintextBytes = (4 * 1024 * 1024) - 64;
+    public const long MaxPlaintextBytes = Agent.ConfigFetcher.DefaultMaxBytes - 64;
 
     private readonly IObjectStore store;
     private readonly IKeyService keys;

@@ -120,6 +120,19 @@ public sealed class AdminBadInputTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task Commands_WithoutRegion_ExitUsage_BeforeAnyNetworkCall()
+    {
+        using var world = await AdminWorld.CreateAsync(moto);
+        var environment = world.Environment();
+        environment["AWS_REGION"] = null;
+        environment["AWS_ENDPOINT_URL"] = null;
+
+        var ls = AdminWorld.Admin(environment, "ls");
+
+        AdminAssert.FailedCleanly(ls, 64, "no AWS region configured (set AWS_REGION");
+    }
+
+    [Fact]
     public async Task Commands_OnUnknownBucket_ExitNotFound()
     {
         using var world = await AdminWorld.CreateAsync(moto);
