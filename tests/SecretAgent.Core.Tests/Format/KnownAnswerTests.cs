@@ -20,6 +20,15 @@ public sealed class KnownAnswerTests
         Assert.True(names.Count(n => n.StartsWith("v3-", StringComparison.Ordinal)) >= 5, string.Join(", ", names));
     }
 
+    [Fact]
+    public void Vectors_AreReproducedByTheReferenceGenerator()
+    {
+        // Guards against hand edits: the committed files are exactly what s3ec.py produces from the fixed inputs.
+        var result = ReferenceClient.RunScript(Path.Combine(RepoPaths.Vectors, "make_vectors.py"), "--check");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+    }
+
     [Theory]
     [MemberData(nameof(Vectors))]
     public async Task OpenAsync_WhenCommittedVector_ReturnsExactPlaintext(string name)

@@ -91,6 +91,21 @@ public sealed class MetadataShapeTests
         Assert.Equal(Errors.ErrorKind.Usage, error.Kind);
     }
 
+    [Theory]
+    [InlineData(EnvelopeFormat.V2)]
+    [InlineData(EnvelopeFormat.V3)]
+    public async Task SealAsync_WhenContextHasNonAsciiScope_WritesOnlyPrintableAsciiMetadata(EnvelopeFormat format)
+    {
+        // S3 user metadata travels in HTTP headers (US-ASCII; S3EC spec: "US-ASCII preferred"). Object keys, and so
+        // prefixes and scopes, may be any UTF-8: the context JSON must \u-escape them, as the Java and Go clients do.
+        var context = EncryptionContext.ForConfig("app.env", "s3://shape-bucket/caf\u00e9-\u6771\u4eac/", 1);
+
+        var sealedObject = await EnvelopeWriter.SealAsync(Plaintext, context, FakeKeyService.DefaultKeyId, format, new FakeKeyService(new byte[32]), default);
+
+        Assert.All(sealedObject.Metadata, e => Assert.True(e.Value.All(c => c is >= ' ' and <= '~'), $"{e.Key} is not printable ASCII: {e.Value}"));
+        Assert.Equal(context.With(EncryptionContext.CekAlgKey, format == EnvelopeFormat.V3 ? "115" : "AES/GCM/NoPadding"), EnvelopeReader.Parse(sealedObject.Metadata, "app.env").Context);
+    }
+
     private static EncryptionContext Context() => EncryptionContext.ForConfig("shape/app.env", "s3://shape-bucket/p/", 9);
 
     private static Dictionary<string, string> ExpectedContext(string cekAlg) => new(StringComparer.Ordinal)

@@ -8,7 +8,9 @@ namespace SecretAgent.Core.Tests.Format;
 /// <summary>Runs the independent Python S3EC implementation (tests/vectors/s3ec.py) and captures raw stdout bytes.</summary>
 internal static class ReferenceClient
 {
-    public static ReferenceResult Run(params string[] args)
+    public static ReferenceResult Run(params string[] args) => RunScript(RepoPaths.ReferenceScript, args);
+
+    public static ReferenceResult RunScript(string script, params string[] args)
     {
         var info = new ProcessStartInfo("python3")
         {
@@ -16,7 +18,7 @@ internal static class ReferenceClient
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(RepoPaths.ReferenceScript);
+        info.ArgumentList.Add(script);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
