@@ -48,8 +48,6 @@ public sealed class InteropMoto : IDisposable
         ["AWS_REGION"] = "us-east-1",
         ["AWS_DEFAULT_REGION"] = "us-east-1",
         ["AWS_EC2_METADATA_DISABLED"] = "true",
-        ["SECRET_AGENT_SOURCE"] = null,
-        ["SECRET_AGENT_KMS_KEY_ID"] = null,
     };
 
     public void Dispose()

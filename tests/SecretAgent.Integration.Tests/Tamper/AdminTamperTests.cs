@@ -180,8 +180,6 @@ public sealed class AdminTamperTests : IDisposable
     private CommandResult Admin(params string[] args) =>
         CommandRunner.Run(Binaries.Admin, [.. args, "--source", Source, "--kms-key-id", KeyId], new Dictionary<string, string?>
         {
-            ["SECRET_AGENT_SOURCE"] = null,
-            ["SECRET_AGENT_KMS_KEY_ID"] = null,
             ["AWS_EC2_METADATA_DISABLED"] = "true",
         });
 
