@@ -102,6 +102,26 @@ public sealed class AwsClientInteropTests : IClassFixture<InteropMoto>, IDisposa
         Assert.Equal($"v2 {Sentinel}\n", result.Stdout);
     }
 
+    [Fact]
+    public void ReferenceGet_WhenAdminPublishesUnderNonAsciiPrefix_ReturnsThePlaintext()
+    {
+        // S3 keys (so prefixes and scopes) may be any UTF-8, but metadata travels in HTTP headers: the context JSON
+        // in x-amz-t must be ASCII (\u-escaped) or the PUT fails. Fails today: put exits 69 "cannot reach the endpoint".
+        const string prefix = "caf\u00e9/";
+        const string name = "app.env";
+        var file = Path.Combine(dir, name);
+        File.WriteAllText(file, $"K={Sentinel}\n");
+        var scope = $"s3://{bucket}/{prefix}";
+
+        var put = CommandRunner.Run(Binaries.Admin, ["put", name, file, "--source", scope, "--kms-key-id", keyId], moto.Environment());
+        var result = reference.Run(
+            "kms-get", "--bucket", bucket, "--key", prefix + name, "--kms-key-id", keyId, "--expect-context", ReferenceS3ec.ContextJson(name, scope, 1));
+
+        Assert.True(put.ExitCode == 0, put.ToString());
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal($"K={Sentinel}\n", result.Stdout);
+    }
+
     private void ReferencePut(string format, string name, string content, string contextJson)
     {
         var file = Path.Combine(dir, name);
