@@ -46,7 +46,7 @@ public sealed class AgentFaultTests : IDisposable
 
         Assert.Equal(66, result.ExitCode);
         Assert.Contains("config 'absent.json'", Assert.Single(result.StderrLines), StringComparison.Ordinal);
-        Assert.Empty(Directory.GetFileSystemEntries(world.Target).Where(e => !e.EndsWith("..lock", StringComparison.Ordinal)));
+        Assert.Equal(["..lock"], Directory.GetFileSystemEntries(world.Target).Select(Path.GetFileName));
     }
 
     [Fact]
@@ -185,7 +185,7 @@ public sealed class AgentFaultTests : IDisposable
 
         Assert.Equal(code, exec.ExitCode);
         Assert.Equal(code, supervise.ExitCode);
-        Assert.Single(exec.StderrLines.Where(l => l.Contains("error", StringComparison.Ordinal)));
+        Assert.Single(exec.StderrLines, l => l.Contains("error", StringComparison.Ordinal));
         Assert.False(File.Exists(Path.Combine(world.Target, "db.json")));
         Assert.Empty(Directory.GetDirectories(world.Target));
     }
