@@ -36,7 +36,7 @@ public sealed class AgentDeadlineTests : IDisposable
         var result = world.Agent(HungEnvironment(), "run", "--timeout", "2", "--", "true");
 
         Assert.Equal(69, result.ExitCode);
-        Assert.Contains("deadline", Assert.Single(result.StderrLines), StringComparison.Ordinal);
+        Assert.Contains("deadline", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
         Assert.InRange(watch.Elapsed.TotalSeconds, 1.5, 15);
         Assert.Empty(Directory.GetDirectories(world.Target));
     }
