@@ -57,6 +57,11 @@ public sealed class MotoServer : IAsyncLifetime
         }
 
         process?.Dispose();
+        if (LogPath is not null && File.Exists(LogPath))
+        {
+            File.Delete(LogPath);
+        }
+
         return Task.CompletedTask;
     }
 
