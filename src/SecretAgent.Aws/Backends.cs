@@ -15,7 +15,15 @@ public static class Backends
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(clients);
         IObjectStore store = source.IsS3 ? new S3ObjectStore(source, clients()) : new FileObjectStore(source);
-        var keys = new KeyServiceRouter(() => new LocalKeyService(), () => new KmsKeyService(clients()));
+        var keys = new KeyServiceRouter(() => new LocalKeyService(), () => new KmsKeyService(clients(), GrantTokens()));
         return (store, keys);
     }
+
+    /// <summary>
+    /// KMS grant tokens from SECRET_AGENT_KMS_GRANT_TOKENS (comma-separated): a grant is usable with its token before
+    /// it is eventually consistent, so a freshly granted app can start at once (faults.md row 43).
+    /// </summary>
+    private static string[] GrantTokens() =>
+        (Environment.GetEnvironmentVariable("SECRET_AGENT_KMS_GRANT_TOKENS") ?? string.Empty)
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
