@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SecretAgent.Integration.Tests.Infrastructure;
+using SecretAgent.Integration.Tests.Moto;
 
 namespace SecretAgent.Integration.Tests.Interop;
 
@@ -7,18 +8,19 @@ namespace SecretAgent.Integration.Tests.Interop;
 /// An independent AWS-style S3EC client (tests/vectors/s3ec.py: boto3, real KMS GenerateDataKey/Decrypt with the
 /// encryption context) and secret-agent-admin read each other's objects in S3, through moto.
 /// </summary>
-public sealed class AwsClientInteropTests : IClassFixture<InteropMoto>, IDisposable
+[Collection(UsesMoto.Name)]
+public sealed class AwsClientInteropTests : IDisposable
 {
     private const string Prefix = "checkout/";
     private const string Sentinel = "CANARY-interop-e4a2";
 
-    private readonly InteropMoto moto;
+    private readonly MotoServer moto;
     private readonly ReferenceS3ec reference;
     private readonly string bucket = "interop-" + Guid.NewGuid().ToString("N")[..12];
     private readonly string keyId;
     private readonly string dir = Directory.CreateTempSubdirectory("sa-interop-").FullName;
 
-    public AwsClientInteropTests(InteropMoto moto)
+    public AwsClientInteropTests(MotoServer moto)
     {
         this.moto = moto;
         reference = new ReferenceS3ec(moto);

@@ -1,15 +1,24 @@
 using System.Text.Json;
 using SecretAgent.Integration.Tests.Infrastructure;
+using SecretAgent.Integration.Tests.Moto;
 
 namespace SecretAgent.Integration.Tests.Interop;
 
 /// <summary>The independent Python S3EC client (tests/vectors/s3ec.py) driven against moto.</summary>
-internal sealed class ReferenceS3ec(InteropMoto moto)
+internal sealed class ReferenceS3ec(MotoServer moto)
 {
     public static string Script { get; } = FindScript();
 
     public CommandResult Run(params string[] args) =>
-        CommandRunner.Run("python3", [Script, .. args], moto.Environment(), TimeSpan.FromSeconds(120));
+        CommandRunner.Run("python3", [Script, .. args], BotoEnvironment(), TimeSpan.FromSeconds(120));
+
+    /// <summary>The shared fixture's environment, plus the default-region variable boto3 reads.</summary>
+    private Dictionary<string, string?> BotoEnvironment()
+    {
+        var environment = moto.Environment();
+        environment["AWS_DEFAULT_REGION"] = MotoServer.Region;
+        return environment;
+    }
 
     public string CreateKey()
     {
