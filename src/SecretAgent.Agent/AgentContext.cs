@@ -18,7 +18,7 @@ internal sealed record AgentContext(ILog Log, ManifestModel Manifest, AgentSetti
         var log = new StderrLog(Program, string.Equals(parse.GetValue(AgentOptions.LogFormat), "json", StringComparison.Ordinal));
         var manifestPath = parse.GetValue(AgentOptions.Manifest)
             ?? NonEmpty(Environment.GetEnvironmentVariable(EnvironmentNames.Manifest))
-            ?? EnvironmentNames.DefaultManifestPath;
+            ?? SettingsDefaults.ManifestPath;
         var manifest = ManifestParser.Load(manifestPath);
         var flags = new SettingsOverrides(parse.GetValue(AgentOptions.Source), parse.GetValue(AgentOptions.KmsKeyIds), parse.GetValue(AgentOptions.Dir));
         var settings = SettingsResolver.Resolve(flags, Environment.GetEnvironmentVariable, manifest);

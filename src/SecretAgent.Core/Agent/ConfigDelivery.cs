@@ -1,4 +1,4 @@
-using SecretAgent.Core.Environment;
+using SecretAgent.Core.EnvFiles;
 using SecretAgent.Core.Logging;
 using SecretAgent.Core.Storage;
 using SecretAgent.Core.Target;
@@ -12,7 +12,7 @@ namespace SecretAgent.Core.Agent;
 /// </summary>
 public sealed class ConfigDelivery
 {
-    private const int ReceiptMode = Convert.ToInt32("444", 8);
+    private const int ReceiptMode = 0b100_100_100; // 0444: readable, never writable
 
     private readonly ConfigFetcher fetcher;
     private readonly SourceUri source;

@@ -1,0 +1,266 @@
+using SecretAgent.Core.Errors;
+using SecretAgent.Core.Posix;
+
+namespace SecretAgent.Core.Target;
+
+/// <summary>
+/// A memory-backed directory that secrets are published into, all or nothing, with the kubelet atomic-writer layout:
+/// files are written into a fresh staging directory, then one rename of the "..data" symlink makes the whole set live,
+/// so a reader never sees a mix of old and new files. Every call works through the directory's descriptor and never
+/// follows a symlink planted inside. Holds an exclusive flock on the target while open.
+/// </summary>
+public sealed class SecretsTarget : ISecretsTarget
+{
+    private readonly FileSystemDirectory _root;
+    private readonly FileDescriptor _lock;
+    private readonly Lock _gate = new();
+    private bool _disposed;
+
+    private SecretsTarget(string path, FileSystemDirectory root, FileDescriptor lockFd, bool isMemoryBacked)
+    {
+        Path = path;
+        _root = root;
+        _lock = lockFd;
+        IsMemoryBacked = isMemoryBacked;
+    }
+
+    public string Path { get; }
+
+    public bool IsMemoryBacked { get; }
+
+    /// <summary>
+    /// Opens an existing directory: refuses a missing target, a symlink, a disk-backed target (unless
+    /// <paramref name="allowDisk"/>), a read-only one, and one another agent holds. Throws ErrorKind.Target.
+    /// </summary>
+    public static SecretsTarget Open(string path, bool allowDisk)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var root = TargetChecks.OpenDirectory(path);
+        try
+        {
+            var memoryBacked = TargetChecks.CheckMemoryBacked(root, path, allowDisk);
+            TargetChecks.CheckWritable(root, path);
+            return new SecretsTarget(path, root, TargetChecks.Lock(root, path), memoryBacked);
+        }
+        catch
+        {
+            root.Dispose();
+            throw;
+        }
+    }
+
+    public void Publish(IReadOnlyList<MaterializedFile> files, FileOwner? owner)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var plan = TargetPlan.Create(files);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var current = Inspect(plan);
+            RemoveLeftovers(current);
+            var staging = WriteStaging(plan, owner);
+            Swap(staging);
+            LinkTopLevelNames(plan.TopLevelNames);
+            RemoveOldSet(current, plan.TopLevelNames, staging);
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var current = Wrap("read", Path, () => PublishedSet.Read(_root));
+
+            // Links first, so the app's paths vanish before the files behind them are zeroed.
+            var names = current.UserLinks
+                .Append(TargetLayout.Data)
+                .Concat(current.Entries.Where(name => TargetLayout.IsLeftover(name, liveStaging: null)));
+            Exception? first = null;
+            foreach (var name in names)
+            {
+                try
+                {
+                    Wrap("remove", name, () => TreeRemover.Remove(_root, name, zeroFiles: true));
+                }
+                catch (SecretAgentException e)
+                {
+                    first ??= e;
+                }
+            }
+
+            if (first is not null)
+            {
+                throw first;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _ = FileSystemNative.Flock(_lock.Value, FileSystemNative.LockUn);
+            _lock.Dispose();
+            _root.Dispose();
+        }
+    }
+
+    // Everything that could make the publish fail after the swap is checked here, before anything is written.
+    private PublishedSet Inspect(TargetPlan plan)
+    {
+        var current = Wrap("read", Path, () => PublishedSet.Read(_root));
+        if (Wrap("read", TargetLayout.Data, () => PublishedSet.HasForeignData(_root)))
+        {
+            throw TargetErrors.Foreign(Path, TargetLayout.Data);
+        }
+
+        var foreign = Wrap("read", Path, () => current.ForeignAmong(_root, plan.TopLevelNames).FirstOrDefault());
+        return foreign is null ? current : throw TargetErrors.Foreign(Path, foreign);
+    }
+
+    // A crashed run may have left a staging directory or temporary links; none of them is live.
+    private void RemoveLeftovers(PublishedSet current)
+    {
+        foreach (var name in current.Entries.Where(name => TargetLayout.IsLeftover(name, current.LiveStaging)))
+        {
+            Wrap("remove", name, () => TreeRemover.Remove(_root, name, zeroFiles: false));
+        }
+    }
+
+    private string WriteStaging(TargetPlan plan, FileOwner? owner)
+    {
+        var staging = CreateStagingDirectory();
+        try
+        {
+            using var directory = _root.OpenDirectory(staging);
+            StagingWriter.Write(directory, plan, owner);
+            return staging;
+        }
+        catch (Exception e) when (e is StagingFailure or FileSystemCallException)
+        {
+            RemoveQuietly(staging);
+            throw e is StagingFailure failure
+                ? TargetErrors.Write(Path, failure.RelativePath, failure.Cause)
+                : TargetErrors.Write(Path, staging, (FileSystemCallException)e);
+        }
+    }
+
+    private string CreateStagingDirectory()
+    {
+        while (true)
+        {
+            var name = TargetLayout.NewStagingName(DateTimeOffset.UtcNow);
+            try
+            {
+                _root.CreateDirectory(name, 0x1C0);
+                return name;
+            }
+            catch (FileSystemCallException e) when (e.Errno == FileSystemErrno.EExist)
+            {
+                // Same second and same random suffix: draw again.
+            }
+            catch (FileSystemCallException e)
+            {
+                throw TargetErrors.Write(Path, name, e);
+            }
+        }
+    }
+
+    // The one atomic step: a reader resolving "..data" sees either the whole old set or the whole new one.
+    private void Swap(string staging)
+    {
+        try
+        {
+            _root.CreateSymlink(staging, TargetLayout.DataTmp);
+            _root.Rename(TargetLayout.DataTmp, TargetLayout.Data);
+        }
+        catch (FileSystemCallException e)
+        {
+            RemoveQuietly(TargetLayout.DataTmp);
+            RemoveQuietly(staging);
+            throw TargetErrors.Swap(Path, e);
+        }
+    }
+
+    private void LinkTopLevelNames(IEnumerable<string> names)
+    {
+        foreach (var name in names.Where(name => !PublishedSet.IsUserLink(_root, name)))
+        {
+            // Created aside and renamed over, so the name never dangles or points anywhere else.
+            var temporary = TargetLayout.NewLinkTmpName();
+            try
+            {
+                _root.CreateSymlink(TargetLayout.UserLinkText(name), temporary);
+                _root.Rename(temporary, name);
+            }
+            catch (FileSystemCallException e)
+            {
+                RemoveQuietly(temporary);
+                throw TargetErrors.AfterSwap(Path, name, e);
+            }
+        }
+    }
+
+    // Not zeroed: an app may still be reading an old file through a descriptor it opened before the swap.
+    private void RemoveOldSet(PublishedSet previous, IReadOnlyList<string> keep, string liveStaging)
+    {
+        foreach (var name in previous.UserLinks.Where(name => !keep.Contains(name)))
+        {
+            AfterSwap(name, () => _root.DeleteFileIfExists(name));
+        }
+
+        if (previous.LiveStaging is { } old && old != liveStaging)
+        {
+            AfterSwap(old, () => TreeRemover.Remove(_root, old, zeroFiles: false));
+        }
+    }
+
+    private void AfterSwap(string name, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (FileSystemCallException e)
+        {
+            throw TargetErrors.AfterSwap(Path, name, e);
+        }
+    }
+
+    private void RemoveQuietly(string name)
+    {
+        try
+        {
+            TreeRemover.Remove(_root, name, zeroFiles: false);
+        }
+        catch (FileSystemCallException)
+        {
+            // Leftovers are removed before the next publish; the error being reported matters more.
+        }
+    }
+
+    private T Wrap<T>(string verb, string name, Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (FileSystemCallException e)
+        {
+            throw TargetErrors.Io(Path, verb, name, e);
+        }
+    }
+
+    private void Wrap(string verb, string name, Action action) => Wrap(verb, name, () =>
+    {
+        action();
+        return true;
+    });
+}

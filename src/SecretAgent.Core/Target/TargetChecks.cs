@@ -1,0 +1,128 @@
+using System.Runtime.InteropServices;
+using SecretAgent.Core.Posix;
+
+namespace SecretAgent.Core.Target;
+
+/// <summary>The checks made when a target is opened, before anything is fetched (faults 25, 26, 37, 39).</summary>
+internal static class TargetChecks
+{
+    /// <summary>Opens an existing directory that is not itself a symlink; never creates it.</summary>
+    public static FileSystemDirectory OpenDirectory(string path)
+    {
+        // The open flags and struct offsets in FileSystemNative are x86_64 values; on arm64 O_NOFOLLOW differs, and a
+        // wrong flag there would silently follow planted symlinks.
+        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
+        {
+            throw TargetErrors.Unsupported(RuntimeInformation.RuntimeIdentifier);
+        }
+
+        FileStatus? status;
+        try
+        {
+            status = FileSystemDirectory.PathStatus(path);
+        }
+        catch (FileSystemCallException e)
+        {
+            throw TargetErrors.CannotOpen(path, e);
+        }
+
+        if (status is null)
+        {
+            throw TargetErrors.Missing(path);
+        }
+
+        if (status.Value.IsSymlink)
+        {
+            throw TargetErrors.IsSymlink(path);
+        }
+
+        if (!status.Value.IsDirectory)
+        {
+            throw TargetErrors.NotDirectory(path);
+        }
+
+        try
+        {
+            // O_NOFOLLOW closes the race where the directory is swapped for a symlink after the check above.
+            return FileSystemDirectory.Open(path);
+        }
+        catch (FileSystemCallException e) when (e.Errno is FileSystemErrno.ELoop or FileSystemErrno.ENotDir)
+        {
+            throw TargetErrors.IsSymlink(path);
+        }
+        catch (FileSystemCallException e)
+        {
+            throw TargetErrors.CannotOpen(path, e);
+        }
+    }
+
+    /// <summary>True on tmpfs or ramfs; otherwise refuses unless the caller allows a disk.</summary>
+    public static bool CheckMemoryBacked(FileSystemDirectory root, string path, bool allowDisk)
+    {
+        var (type, _) = Statfs(root, path);
+        var memoryBacked = type is FileSystemNative.TmpfsMagic or FileSystemNative.RamfsMagic;
+        return memoryBacked || allowDisk ? memoryBacked : throw TargetErrors.NotMemoryBacked(path, type);
+    }
+
+    /// <summary>Refuses a read-only or unwritable target: the mount flag first, then a real mkdir probe.</summary>
+    public static void CheckWritable(FileSystemDirectory root, string path)
+    {
+        if ((Statfs(root, path).Flags & FileSystemNative.StRdOnly) != 0)
+        {
+            throw TargetErrors.ReadOnly(path);
+        }
+
+        var probe = TargetLayout.NewProbeName();
+        try
+        {
+            root.CreateDirectory(probe, 0x1C0);
+            root.DeleteEmptyDirectory(probe);
+        }
+        catch (FileSystemCallException e) when (e.Errno == FileSystemErrno.ERofs)
+        {
+            throw TargetErrors.ReadOnly(path);
+        }
+        catch (FileSystemCallException e)
+        {
+            throw TargetErrors.NotWritable(path, e);
+        }
+    }
+
+    /// <summary>Takes the target's flock; a second agent (or a second Open in this process) fails fast.</summary>
+    public static FileDescriptor Lock(FileSystemDirectory root, string path)
+    {
+        FileDescriptor? fd = null;
+        try
+        {
+            fd = root.OpenOrCreateLockFile(TargetLayout.Lock);
+            if (!fd.TryLockExclusive())
+            {
+                throw TargetErrors.Locked(path);
+            }
+
+            var locked = fd;
+            fd = null;
+            return locked;
+        }
+        catch (FileSystemCallException e)
+        {
+            throw TargetErrors.NotWritable(path, e);
+        }
+        finally
+        {
+            fd?.Dispose();
+        }
+    }
+
+    private static (long Type, long Flags) Statfs(FileSystemDirectory root, string path)
+    {
+        try
+        {
+            return root.Descriptor.FileSystemInfo();
+        }
+        catch (FileSystemCallException e)
+        {
+            throw TargetErrors.CannotOpen(path, e);
+        }
+    }
+}
