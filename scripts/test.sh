@@ -46,7 +46,17 @@ apt_install() {
         apt-get update -qq || die "apt-get update failed (is a Debian mirror reachable?)"
         apt_updated=true
     fi
-    apt-get install -y -qq --no-install-recommends "$@" >/dev/null || die "apt-get install $* failed"
+    # Keep package scripts from starting services: a docker.io postinst would otherwise start dockerd with its
+    # default bridge network and iptables rules; this script starts the engine itself, without either.
+    local guard=/usr/sbin/policy-rc.d
+    local added_guard=false
+    if [ ! -e "$guard" ]; then
+        printf '#!/bin/sh\nexit 101\n' >"$guard" && chmod +x "$guard" && added_guard=true
+    fi
+    local status=0
+    apt-get install -y -qq --no-install-recommends "$@" >/dev/null || status=$?
+    if $added_guard; then rm -f "$guard"; fi
+    [ "$status" = 0 ] || die "apt-get install $* failed"
 }
 
 python_has() { python3 -c "import $1" >/dev/null 2>&1; }
@@ -63,13 +73,12 @@ pip_install() {
 install_tools() {
     section "1/5 tools: docker engine, debootstrap, moto"
     local packages=()
-    have dockerd || packages+=(docker.io)
-    have docker || packages+=(docker.io)
+    have dockerd && have docker || packages+=(docker.io)
     have debootstrap || packages+=(debootstrap)
     have python3 || packages+=(python3)
     if [ ${#packages[@]} -gt 0 ]; then
         note "installing ${packages[*]}"
-        apt_install $(printf '%s\n' "${packages[@]}" | sort -u)
+        apt_install "${packages[@]}"
     fi
 
     python_has moto.server || { note "installing moto[server]"; pip_install "moto[server]"; }
