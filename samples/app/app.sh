@@ -26,8 +26,14 @@ if [ ! -d "$dir" ]; then
     exit 66
 fi
 
+# The agent publishes atomically (kubelet style): the visible names are symlinks into a hidden ..<timestamp>
+# directory. Follow the links and skip the hidden entries (..data, ..lock, .secret-agent) to list what the app sees.
+visible_files() {
+    find -L "$dir" -mindepth 1 -name '.*' -prune -o -type f "$@" -print | sort
+}
+
 list_files() {
-    find "$dir" -type f | sort | while IFS= read -r path; do
+    visible_files | while IFS= read -r path; do
         size=$(wc -c < "$path")
         sha=$(sha256sum < "$path" | cut -c1-12)
         echo "app: file ${path#"$dir"/} size=$size sha256=$sha..."
@@ -36,7 +42,7 @@ list_files() {
 
 # Variable names are taken from the env files themselves; values are never read into this script's output.
 list_env_names() {
-    find "$dir" -type f -name '*.env' | sort | while IFS= read -r path; do
+    visible_files -name '*.env' | while IFS= read -r path; do
         sed -n 's/^[[:space:]]*\(export[[:space:]][[:space:]]*\)\{0,1\}\([A-Za-z_][A-Za-z0-9_]*\)=.*/\2/p' "$path" |
             while IFS= read -r name; do
                 # Safe: name matched [A-Za-z_][A-Za-z0-9_]* above.
@@ -50,6 +56,9 @@ report() {
     echo "app: secrets in $dir (pid $$)"
     list_files
     list_env_names
+    if [ -f "$dir/.secret-agent/receipt.json" ]; then
+        echo "app: receipt .secret-agent/receipt.json (which object versions were delivered)"
+    fi
 }
 
 report

@@ -17,7 +17,7 @@ public sealed class ContainerDiskTests(DockerEngine docker) : IDisposable
         var run = docker.Run(world.Options(docker.AppImage) with { Tmpfs = false }).Run;
 
         Assert.True(run.ExitCode == TargetExitCode, run.ToString());
-        Assert.Contains("tmpfs", run.Stderr, StringComparison.OrdinalIgnoreCase);
+        Assert.True(run.Stderr.Contains("tmpfs", StringComparison.OrdinalIgnoreCase), run.ToString());
         Assert.DoesNotContain("app: secrets", run.Stdout, StringComparison.Ordinal);
         ContainerOutput.AssertNoSentinel(run.Stdout + run.Stderr);
     }
@@ -28,7 +28,7 @@ public sealed class ContainerDiskTests(DockerEngine docker) : IDisposable
         await world.PublishSamplesAsync();
         var container = docker.Run(world.Options(docker.AppImage));
         Assert.True(container.Run.ExitCode == 0, container.Run.ToString());
-        Assert.Contains("app: file database.json size=", container.Run.Stdout, StringComparison.Ordinal);
+        ContainerOutput.AssertContains("app: file database.json size=", container.Run.Stdout);
 
         var export = container.Export();
 

@@ -10,6 +10,10 @@ internal static class ContainerOutput
     public static string FileLine(string deliveredPath, byte[] content) =>
         $"app: file {deliveredPath} size={content.Length} sha256={Convert.ToHexStringLower(SHA256.HashData(content))[..12]}...";
 
+    /// <summary>Like Assert.Contains, but a failure shows the whole output (the sample app prints no values).</summary>
+    public static void AssertContains(string expected, string output) =>
+        Assert.True(output.Contains(expected, StringComparison.Ordinal), $"expected '{expected}' in the container's output:\n{output}");
+
     public static void AssertNoSentinel(string text)
     {
         foreach (var sentinel in SampleConfigs.Sentinels())

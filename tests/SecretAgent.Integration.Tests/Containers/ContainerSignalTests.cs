@@ -24,7 +24,7 @@ public sealed class ContainerSignalTests(DockerEngine docker) : IDisposable
 
         var logs = container.Logs();
         Assert.True(exitCode == AppTermExitCode, $"exit {exitCode}\n{logs}");
-        Assert.Contains("app: received TERM, shutting down", logs, StringComparison.Ordinal);
+        ContainerOutput.AssertContains("app: received TERM, shutting down", logs);
         Assert.True(elapsed.Elapsed < TimeSpan.FromSeconds(15), $"docker stop took {elapsed.Elapsed}: TERM was not forwarded, the engine had to SIGKILL");
     }
 
@@ -51,8 +51,8 @@ public sealed class ContainerSignalTests(DockerEngine docker) : IDisposable
 
         var logs = container.Logs();
         Assert.True(exitCode == AppTermExitCode, $"exit {exitCode}\n{logs}");
-        Assert.Contains("app: serving (pid 1)", logs, StringComparison.Ordinal);
-        Assert.Contains("app: received TERM, shutting down", logs, StringComparison.Ordinal);
+        ContainerOutput.AssertContains("app: serving (pid 1)", logs);
+        ContainerOutput.AssertContains("app: received TERM, shutting down", logs);
     }
 
     private async Task<Container> StartServingAsync(bool supervise)

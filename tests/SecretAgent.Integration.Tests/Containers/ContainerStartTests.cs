@@ -25,15 +25,15 @@ public sealed class ContainerStartTests(DockerEngine docker) : IDisposable
         var output = run.Stdout + run.Stderr;
 
         Assert.True(run.ExitCode == 0, output);
-        Assert.Contains("app: secrets in /run/secrets (pid 1)", output, StringComparison.Ordinal);
+        ContainerOutput.AssertContains("app: secrets in /run/secrets (pid 1)", output);
         foreach (var (name, deliveredPath) in SampleConfigs.Files)
         {
-            Assert.Contains(ContainerOutput.FileLine(deliveredPath, SampleConfigs.Content(name)), output, StringComparison.Ordinal);
+            ContainerOutput.AssertContains(ContainerOutput.FileLine(deliveredPath, SampleConfigs.Content(name)), output);
         }
 
         foreach (var variable in SampleConfigs.EnvNames)
         {
-            Assert.Contains($"app: env payments.env {variable} set", output, StringComparison.Ordinal);
+            ContainerOutput.AssertContains($"app: env payments.env {variable} set", output);
         }
 
         ContainerOutput.AssertNoSentinel(output);
