@@ -1,1 +1,56 @@
-namespace SecretAgent.Admin; internal static class Program { private static int Main() => 0; }
+using System.CommandLine;
+using SecretAgent.Admin.Commands;
+using SecretAgent.Core.Errors;
+
+namespace SecretAgent.Admin;
+
+/// <summary>Composition root of secret-agent-admin: wires commands and maps failures to one-line errors and exit codes.</summary>
+internal static class Program
+{
+    public const string Name = "secret-agent-admin";
+
+    private static async Task<int> Main(string[] args)
+    {
+        var root = new RootCommand($"{Name}: encrypt configs under a KMS key into S3 (S3 Encryption Client format) for secret-agent")
+        {
+            AdminOptions.Source,
+            AdminOptions.KmsKeyId,
+            AdminOptions.Json,
+            PutCommand.Create(),
+            GetCommand.Create(),
+            ListCommand.Create(),
+            HistoryCommand.Create(),
+            RemoveCommand.Create(),
+        };
+        try
+        {
+            var parse = root.Parse(args);
+            if (parse.Errors.Count > 0)
+            {
+                return Fail($"{string.Join("; ", parse.Errors.Select(e => e.Message))} (see --help)", ExitCodes.Usage);
+            }
+
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (SecretAgentException ex)
+        {
+            return Fail(ex.Message, ex.ExitCode);
+        }
+        catch (OperationCanceledException)
+        {
+            return Fail("cancelled", ErrorKind.Cancelled.ExitCode());
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Unexpected: the type only, since a message from deep inside a library could quote data.
+            var detail = Environment.GetEnvironmentVariable("SECRET_AGENT_DEBUG") == "1" ? ex.ToString() : ex.GetType().Name;
+            return Fail($"unexpected failure ({detail}); set SECRET_AGENT_DEBUG=1 for details", ExitCodes.Internal);
+        }
+    }
+
+    private static int Fail(string message, int code)
+    {
+        Console.Error.WriteLine($"{Name}: error: {message}");
+        return code;
+    }
+}

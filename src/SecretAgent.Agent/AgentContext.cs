@@ -16,13 +16,11 @@ internal sealed record AgentContext(ILog Log, ManifestModel Manifest, AgentSetti
     public static AgentContext Load(ParseResult parse)
     {
         var log = new StderrLog(Program, string.Equals(parse.GetValue(AgentOptions.LogFormat), "json", StringComparison.Ordinal));
-        var manifestPath = parse.GetValue(AgentOptions.Manifest)
-            ?? NonEmpty(Environment.GetEnvironmentVariable(EnvironmentNames.Manifest))
-            ?? SettingsDefaults.ManifestPath;
+        var manifestPath = SettingsResolver.ManifestPath(parse.GetValue(AgentOptions.Manifest), Environment.GetEnvironmentVariable);
         var manifest = ManifestParser.Load(manifestPath);
         var flags = new SettingsOverrides(parse.GetValue(AgentOptions.Source), parse.GetValue(AgentOptions.KmsKeyIds), parse.GetValue(AgentOptions.Dir));
         var settings = SettingsResolver.Resolve(flags, Environment.GetEnvironmentVariable, manifest);
-        var source = SourceUri.Parse(settings.Source);
+        var source = settings.SourceUri;
         if (settings.KmsKeyIds.Any(Core.Local.LocalKeyService.Handles))
         {
             log.Warn("USING A LOCAL KEY FILE INSTEAD OF KMS: for demos and local development only, never production");
@@ -30,6 +28,4 @@ internal sealed record AgentContext(ILog Log, ManifestModel Manifest, AgentSetti
 
         return new AgentContext(log, manifest, settings, source);
     }
-
-    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -11,6 +11,12 @@ internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
+        // Process-group mode re-enters the binary to setsid() before exec; that path must stay tiny.
+        if (SessionTrampoline.IsRequested(args))
+        {
+            return RunTrampoline(args);
+        }
+
         ProcessHardening.Apply();
         var root = new RootCommand("secret-agent: delivers encrypted configs from S3 via KMS onto a tmpfs, then starts the app")
         {
@@ -40,9 +46,21 @@ internal static class Program
         }
     }
 
+    private static int RunTrampoline(string[] args)
+    {
+        try
+        {
+            return SessionTrampoline.Run(args, Core.Agent.AppEnvironment.Current());
+        }
+        catch (SecretAgentException ex)
+        {
+            return Fail(ex.Message, ex.ExitCode);
+        }
+    }
+
     private static int Fail(string message, int code)
     {
-        new StderrLog(AgentContext.Program, json: WantsJson()).Error(message, ("exitCode", code));
+        new StderrLog(AgentContext.Program, json: WantsJson()).Fail(message, ("exitCode", code));
         return code;
     }
 

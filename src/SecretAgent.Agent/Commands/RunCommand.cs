@@ -9,7 +9,7 @@ namespace SecretAgent.Agent.Commands;
 internal static class RunCommand
 {
     private static readonly Option<bool> Supervise = new("--supervise") { Description = "Stay as PID 1: start the app, forward signals, reap zombies, mirror its exit status" };
-    private static readonly Option<bool> Group = new("--group") { Description = "With --supervise, forward signals to the app's whole process group" };
+    private static readonly Option<bool> Group = new("--process-group") { Description = "With --supervise, run the app in its own session and forward signals to its whole process group" };
     private static readonly Option<bool> KeepAwsEnv = new("--keep-aws-env") { Description = "Keep AWS credential variables in the app's environment" };
     private static readonly Argument<string[]> CommandLine = new("command") { Description = "The app to start, after --", Arity = ArgumentArity.OneOrMore };
 

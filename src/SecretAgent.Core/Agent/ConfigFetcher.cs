@@ -3,7 +3,7 @@ using SecretAgent.Core.Errors;
 using SecretAgent.Core.Format;
 using SecretAgent.Core.Keys;
 using SecretAgent.Core.Logging;
-using SecretAgent.Core.Manifest;
+using ManifestFile = SecretAgent.Core.Manifest.ManifestFile;
 using SecretAgent.Core.Storage;
 
 namespace SecretAgent.Core.Agent;

@@ -1,5 +1,5 @@
 using SecretAgent.Core.Format;
-using SecretAgent.Core.Manifest;
+using ManifestFile = SecretAgent.Core.Manifest.ManifestFile;
 using SecretAgent.Core.Storage;
 
 namespace SecretAgent.Core.Agent;

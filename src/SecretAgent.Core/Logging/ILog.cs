@@ -9,5 +9,5 @@ public interface ILog
 
     void Warn(string message, params (string Key, object? Value)[] fields);
 
-    void Error(string message, params (string Key, object? Value)[] fields);
+    void Fail(string message, params (string Key, object? Value)[] fields);
 }

@@ -24,7 +24,7 @@ public sealed class StderrLog : ILog
 
     public void Warn(string message, params (string Key, object? Value)[] fields) => Write("warning", message, fields);
 
-    public void Error(string message, params (string Key, object? Value)[] fields) => Write("error", message, fields);
+    public void Fail(string message, params (string Key, object? Value)[] fields) => Write("error", message, fields);
 
     private void Write(string level, string message, (string Key, object? Value)[] fields)
     {

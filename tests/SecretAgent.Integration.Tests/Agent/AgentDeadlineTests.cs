@@ -36,13 +36,13 @@ public sealed class AgentDeadlineTests : IDisposable
         var result = world.Agent(HungEnvironment(), "run", "--timeout", "2", "--", "true");
 
         Assert.Equal(69, result.ExitCode);
-        Assert.Contains("deadline", Assert.Single(result.StderrLines), StringComparison.Ordinal);
+        Assert.Contains("deadline", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
         Assert.InRange(watch.Elapsed.TotalSeconds, 1.5, 15);
         Assert.Empty(Directory.GetDirectories(world.Target));
     }
 
     [Fact]
-    public void Run_WhenTerminatedDuringFetch_Exits143AndLeavesNoStaging()
+    public async Task Run_WhenTerminatedDuringFetch_Exits143AndLeavesNoStaging()
     {
         using var agent = CommandRunner.Start(Binaries.Agent, ["run", "--timeout", "30", "--", "true"], HungEnvironment());
         var stderr = agent.StandardError.ReadToEndAsync();
@@ -52,7 +52,7 @@ public sealed class AgentDeadlineTests : IDisposable
 
         Assert.True(agent.WaitForExit(TimeSpan.FromSeconds(10)), "agent did not stop after SIGTERM");
         Assert.Equal(143, agent.ExitCode);
-        Assert.Contains("signal 15", stderr.Result, StringComparison.Ordinal);
+        Assert.Contains("signal 15", await stderr, StringComparison.Ordinal);
         Assert.Empty(Directory.GetDirectories(world.Target));
     }
 

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
+using SecretAgent.Integration.Tests.Infrastructure;
+
 namespace SecretAgent.Integration.Tests.Agent;
 
 /// <summary>The start path through the real binary on a local store: files land byte-exact with modes, the app reads them.</summary>

@@ -30,7 +30,7 @@ public sealed class AgentFaultTests : IDisposable
         var result = world.Agent(environment, "run", "--", "true");
 
         Assert.Equal(78, result.ExitCode);
-        var line = Assert.Single(result.StderrLines);
+        var line = Assert.Single(result.ErrorLines);
         Assert.Matches(@"secret-agent\.yaml:\d+:\d+: ", line);
         Assert.Contains(cause, line, StringComparison.OrdinalIgnoreCase);
         Assert.Empty(Directory.GetFileSystemEntries(world.Target));
@@ -45,8 +45,8 @@ public sealed class AgentFaultTests : IDisposable
         var result = world.Agent("run", "--", "true");
 
         Assert.Equal(66, result.ExitCode);
-        Assert.Contains("config 'absent.json'", Assert.Single(result.StderrLines), StringComparison.Ordinal);
-        Assert.Empty(Directory.GetFileSystemEntries(world.Target).Where(e => !e.EndsWith("..lock", StringComparison.Ordinal)));
+        Assert.Contains("config 'absent.json'", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
+        Assert.Equal(["..lock"], Directory.GetFileSystemEntries(world.Target).Select(Path.GetFileName));
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class AgentFaultTests : IDisposable
         var result = world.Agent("run", "--", "true");
 
         Assert.Equal(65, result.ExitCode);
-        Assert.Contains("config 'db.json'", Assert.Single(result.StderrLines), StringComparison.Ordinal);
+        Assert.Contains("config 'db.json'", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
         Assert.DoesNotContain(Sentinel, result.Stderr + result.Stdout, StringComparison.Ordinal);
         Assert.Equal("first", File.ReadAllText(Path.Combine(world.Target, "db.json")));
     }
@@ -137,12 +137,14 @@ public sealed class AgentFaultTests : IDisposable
         environment["SECRET_AGENT_DIR"] = diskDir;
 
         var refused = world.Agent(environment, "run", "--", "true");
+        var writtenWhenRefused = File.Exists(Path.Combine(diskDir, "db.json"));
         var allowed = world.Agent(environment, "run", "--allow-disk", "--", "true");
 
         Assert.Equal(73, refused.ExitCode);
         Assert.Contains("tmpfs", refused.Stderr, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(diskDir, "db.json")));
+        Assert.False(writtenWhenRefused);
         Assert.Equal(0, allowed.ExitCode);
+        Assert.True(File.Exists(Path.Combine(diskDir, "db.json")));
     }
 
     [Fact]
@@ -185,7 +187,7 @@ public sealed class AgentFaultTests : IDisposable
 
         Assert.Equal(code, exec.ExitCode);
         Assert.Equal(code, supervise.ExitCode);
-        Assert.Single(exec.StderrLines.Where(l => l.Contains("error", StringComparison.Ordinal)));
+        Assert.Single(exec.ErrorLines);
         Assert.False(File.Exists(Path.Combine(world.Target, "db.json")));
         Assert.Empty(Directory.GetDirectories(world.Target));
     }

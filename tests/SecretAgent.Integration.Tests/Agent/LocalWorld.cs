@@ -64,8 +64,17 @@ internal sealed class LocalWorld : IDisposable
 
     public CommandResult Agent(params string[] args) => CommandRunner.Run(Binaries.Agent, args, Environment());
 
-    public CommandResult Agent(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
-        CommandRunner.Run(Binaries.Agent, args, environment);
+    /// <summary>Runs the agent with this world's environment, changed by <paramref name="overrides"/>.</summary>
+    public CommandResult Agent(IReadOnlyDictionary<string, string?> overrides, params string[] args)
+    {
+        var environment = Environment();
+        foreach (var (key, value) in overrides)
+        {
+            environment[key] = value;
+        }
+
+        return CommandRunner.Run(Binaries.Agent, args, environment);
+    }
 
     public string ObjectDir(string name) => Path.Combine(Store.Source.Prefix, Uri.EscapeDataString(name));
 

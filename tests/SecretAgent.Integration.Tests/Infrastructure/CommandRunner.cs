@@ -52,5 +52,8 @@ internal sealed record CommandResult(int ExitCode, string Stdout, string Stderr)
 {
     public string[] StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary>The error lines only (a local-key run also prints its warning).</summary>
+    public string[] ErrorLines => StderrLines.Where(l => l.Contains(": error: ", StringComparison.Ordinal)).ToArray();
+
     public override string ToString() => $"exit {ExitCode}\nstdout: {Stdout}\nstderr: {Stderr}";
 }

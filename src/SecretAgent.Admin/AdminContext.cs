@@ -1,0 +1,65 @@
+using System.CommandLine;
+using SecretAgent.Aws;
+using SecretAgent.Core.Errors;
+using SecretAgent.Core.Keys;
+using SecretAgent.Core.Local;
+using SecretAgent.Core.Publishing;
+using SecretAgent.Core.Storage;
+
+namespace SecretAgent.Admin;
+
+/// <summary>What a command works with: the source, the store and key service for it, and the output mode.</summary>
+internal sealed class AdminContext
+{
+    private readonly string? keyId;
+
+    private AdminContext(SourceUri source, IObjectStore store, IKeyService keys, string? keyId, bool json)
+    {
+        Source = source;
+        Store = store;
+        Keys = keys;
+        this.keyId = keyId;
+        Json = json;
+    }
+
+    public SourceUri Source { get; }
+
+    public IObjectStore Store { get; }
+
+    public IKeyService Keys { get; }
+
+    public bool Json { get; }
+
+    public ConfigCatalog Catalog => new(Store, Keys);
+
+    public ConfigPublisher Publisher => new(Store, Keys);
+
+    /// <summary>The key id from --kms-key-id or the environment; commands that encrypt or decrypt require it.</summary>
+    public string KeyId
+    {
+        get
+        {
+            if (keyId is null)
+            {
+                throw new SecretAgentException(ErrorKind.Usage, $"no KMS key id given (set --kms-key-id or {AdminOptions.KeyIdVariable})");
+            }
+
+            if (LocalKeyService.Handles(keyId))
+            {
+                Console.Error.WriteLine($"{Program.Name}: warning: using a local key file instead of KMS: for demos and local development only");
+            }
+
+            return keyId;
+        }
+    }
+
+    public static AdminContext Load(ParseResult parse)
+    {
+        var source = SourceUri.Parse(parse.GetValue(AdminOptions.Source) ?? Environment.GetEnvironmentVariable(AdminOptions.SourceVariable));
+        var keyId = NonEmpty(parse.GetValue(AdminOptions.KmsKeyId)) ?? NonEmpty(Environment.GetEnvironmentVariable(AdminOptions.KeyIdVariable));
+        var (store, keys) = Backends.Create(source);
+        return new AdminContext(source, store, keys, keyId, parse.GetValue(AdminOptions.Json));
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

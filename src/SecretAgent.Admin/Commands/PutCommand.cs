@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using SecretAgent.Admin.Output;
+using SecretAgent.Core.Format;
+using SecretAgent.Core.Publishing;
+
+namespace SecretAgent.Admin.Commands;
+
+/// <summary><c>put NAME [FILE|-] [--format v2|v3]</c>: encrypt a config under the KMS key and publish it as the next generation.</summary>
+internal static class PutCommand
+{
+    private static readonly Argument<string> Name = new("NAME") { Description = "Config name, e.g. app/settings.json" };
+
+    private static readonly Argument<string?> File = new("FILE")
+    {
+        Description = "File to publish, or '-' for stdin (the default when input is piped)",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    private static readonly Option<string> Format = new("--format")
+    {
+        Description = "Stored format: v3 (key commitment, default) or v2 (for older S3 Encryption Clients)",
+        DefaultValueFactory = _ => "v3",
+        HelpName = "v2|v3",
+    };
+
+    public static Command Create()
+    {
+        Format.AcceptOnlyFromAmong("v2", "v3");
+        var command = new Command("put", "Encrypt a config under the KMS key and publish it as its next generation") { Name, File, Format };
+        command.SetAction(RunAsync);
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var name = ConfigName.Validate(parse.GetValue(Name));
+        var format = parse.GetValue(Format) == "v2" ? EnvelopeFormat.V2 : EnvelopeFormat.V3;
+        var context = AdminContext.Load(parse);
+        var keyId = context.KeyId;
+        var plaintext = await InputReader.ReadAsync(parse.GetValue(File), name, cancellationToken);
+        PublishResult result;
+        try
+        {
+            result = await Consoles.WithStatusAsync(
+                $"Encrypting and publishing {name}",
+                () => context.Publisher.PublishAsync(name, plaintext, keyId, format, cancellationToken));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+
+        Print(context, result, format);
+        return 0;
+    }
+
+    private static void Print(AdminContext context, PublishResult result, EnvelopeFormat format)
+    {
+        if (context.Json)
+        {
+            JsonOutput.Write(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("name", result.Name);
+                w.WriteNumber("generation", result.Generation);
+                w.WriteNullable("versionId", result.VersionId);
+                w.WriteString("etag", result.ETag);
+                w.WriteString("keyArn", result.KeyArn);
+                w.WriteString("format", format.ToString().ToLowerInvariant());
+                w.WriteString("source", context.Source.Scope);
+                w.WriteEndObject();
+            });
+            return;
+        }
+
+        Console.Out.WriteLine($"published {result.Name} generation {result.Generation} version {result.VersionId ?? "-"} ({format.ToString().ToLowerInvariant()}, key {result.KeyArn})");
+    }
+}

@@ -1,0 +1,112 @@
+using Amazon;
+using Amazon.KeyManagementService;
+using Amazon.Runtime;
+using Amazon.S3;
+using SecretAgent.Core.Errors;
+
+namespace SecretAgent.Aws;
+
+/// <summary>
+/// One S3 client and one KMS client per process, created on first use so that a purely local run never reads AWS
+/// configuration. Credentials and region are resolved once, under a time bound, before the first client is built.
+/// </summary>
+public sealed class AwsClients : IDisposable
+{
+    private static readonly Lazy<AwsClients> SharedInstance = new(() => new AwsClients(AwsSettings.FromEnvironment(Environment.GetEnvironmentVariable)));
+
+    private readonly AwsSettings settings;
+    private readonly Lazy<Task<AwsIdentity>> identity;
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private AmazonS3Client? s3;
+    private AmazonKeyManagementServiceClient? kms;
+
+    static AwsClients()
+    {
+        // The SDK can log up to 1 KB of each response body; a Decrypt response body holds a data key (faults 44).
+        AWSConfigs.LoggingConfig.LogResponses = ResponseLoggingOption.Never;
+        AWSConfigs.LoggingConfig.LogTo = LoggingOptions.None;
+        AWSConfigs.LoggingConfig.LogMetrics = false;
+    }
+
+    public AwsClients(AwsSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        this.settings = settings;
+        identity = new Lazy<Task<AwsIdentity>>(() => AwsIdentity.ResolveAsync(settings));
+    }
+
+    /// <summary>The process-wide clients, configured from the environment.</summary>
+    public static AwsClients Shared => SharedInstance.Value;
+
+    public async Task<IAmazonS3> GetS3Async(CancellationToken cancellationToken)
+    {
+        var resolved = await ResolveAsync(cancellationToken);
+        return await CreateOnceAsync(() => s3 ??= new AmazonS3Client(resolved.Credentials, S3Config(resolved.Region)), cancellationToken);
+    }
+
+    public async Task<IAmazonKeyManagementService> GetKmsAsync(CancellationToken cancellationToken)
+    {
+        var resolved = await ResolveAsync(cancellationToken);
+        return await CreateOnceAsync(() => kms ??= new AmazonKeyManagementServiceClient(resolved.Credentials, KmsConfig(resolved.Region)), cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        s3?.Dispose();
+        kms?.Dispose();
+        gate.Dispose();
+    }
+
+    private Task<AwsIdentity> ResolveAsync(CancellationToken cancellationToken) =>
+        identity.Value.WaitAsync(cancellationToken);
+
+    private async Task<T> CreateOnceAsync<T>(Func<T> create, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return create();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private AmazonS3Config S3Config(RegionEndpoint? region)
+    {
+        var config = new AmazonS3Config();
+        Apply(config, region, settings.S3Endpoint);
+
+        // Custom endpoints (moto, MinIO-like gateways, VPC endpoints by URL) generally need path-style addressing.
+        config.ForcePathStyle = settings.S3Endpoint is not null;
+        return config;
+    }
+
+    private AmazonKeyManagementServiceConfig KmsConfig(RegionEndpoint? region)
+    {
+        var config = new AmazonKeyManagementServiceConfig();
+        Apply(config, region, settings.KmsEndpoint);
+        return config;
+    }
+
+    private void Apply(ClientConfig config, RegionEndpoint? region, Uri? endpoint)
+    {
+        config.RetryMode = RequestRetryMode.Standard;
+        config.MaxErrorRetry = settings.MaxErrorRetry;
+        config.Timeout = settings.AttemptTimeout;
+        config.LogResponse = false;
+        config.LogMetrics = false;
+
+        // ServiceURL and RegionEndpoint reset each other; with an endpoint the region only signs requests.
+        if (endpoint is not null)
+        {
+            config.ServiceURL = endpoint.ToString();
+            config.AuthenticationRegion = region?.SystemName;
+        }
+        else if (region is not null)
+        {
+            config.RegionEndpoint = region;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Sockets;
+using Amazon.Runtime;
+using SecretAgent.Core.Errors;
+
+namespace SecretAgent.Aws;
+
+/// <summary>
+/// What S3 and KMS have in common when they fail: credential refusals, transport failures after the SDK's retries,
+/// timeouts, a missing region. Messages carry the service's error code, never its message text or any payload.
+/// </summary>
+internal static class AwsErrors
+{
+    // Codes that mean "these credentials are not valid", as opposed to "valid but not allowed".
+    private static readonly HashSet<string> CredentialCodes = new(StringComparer.Ordinal)
+    {
+        "InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "ExpiredTokenException", "InvalidToken",
+        "TokenRefreshRequired", "UnrecognizedClientException", "InvalidSignatureException", "IncompleteSignature",
+        "InvalidClientTokenId", "MissingAuthenticationToken",
+    };
+
+    public static bool IsCredentialCode(string? code) => code is not null && CredentialCodes.Contains(code);
+
+    public static SecretAgentException CredentialsRefused(string service, string code) =>
+        new(ErrorKind.NoCredentials, $"{service} refused the AWS credentials ({code}): check the access key, session token and clock");
+
+    /// <summary>
+    /// Maps a failure that is not service-specific, or returns null. A cancellation requested by the caller is not
+    /// mapped (callers let it propagate); an SDK timeout, which also surfaces as a cancellation, is.
+    /// </summary>
+    public static SecretAgentException? MapCommon(Exception exception, string service, CancellationToken cancellationToken)
+    {
+        return exception switch
+        {
+            SecretAgentException known => known,
+            OperationCanceledException when cancellationToken.IsCancellationRequested => null,
+            OperationCanceledException or TimeoutException => Unavailable(service, "timed out"),
+            AmazonServiceException { ErrorCode: var code } when IsCredentialCode(code) => CredentialsRefused(service, code!),
+            AmazonServiceException { StatusCode: >= HttpStatusCode.InternalServerError } service5xx =>
+                Unavailable(service, $"{service5xx.ErrorCode ?? ((int)service5xx.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)} after retries"),
+            AmazonServiceException { ErrorCode: "SlowDown" or "ThrottlingException" or "RequestTimeout" or "Throttling" } throttled =>
+                Unavailable(service, $"{throttled.ErrorCode} after retries"),
+            AmazonClientException client when IsMissingRegion(client) =>
+                new SecretAgentException(ErrorKind.Usage, "no AWS region configured (set AWS_REGION)"),
+            AmazonClientException client when IsMissingCredentials(client) =>
+                new SecretAgentException(ErrorKind.NoCredentials, "no AWS credentials found"),
+            HttpRequestException or IOException or SocketException or AmazonClientException =>
+                Unavailable(service, $"cannot reach the endpoint ({Describe(exception)})"),
+            _ => null,
+        };
+    }
+
+    private static SecretAgentException Unavailable(string service, string detail) =>
+        new(ErrorKind.Unavailable, $"{service} unavailable: {detail}");
+
+    private static bool IsMissingRegion(AmazonClientException exception) =>
+        exception.Message.Contains("RegionEndpoint", StringComparison.Ordinal);
+
+    private static bool IsMissingCredentials(AmazonClientException exception) =>
+        exception.Message.Contains("resolve AWS credentials", StringComparison.Ordinal)
+        || exception.Message.Contains("Unable to find credentials", StringComparison.Ordinal);
+
+    // The innermost socket error is the useful part ("ConnectionRefused"), and it never quotes data.
+    private static string Describe(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is SocketException socket)
+            {
+                return socket.SocketErrorCode.ToString();
+            }
+        }
+
+        return exception.GetType().Name;
+    }
+}

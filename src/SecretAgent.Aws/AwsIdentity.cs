@@ -1,0 +1,67 @@
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.Credentials;
+using SecretAgent.Core.Errors;
+
+namespace SecretAgent.Aws;
+
+/// <summary>
+/// Credentials and region, found the standard SDK ways but within a time bound: on a host where IMDS is unreachable
+/// (hop limit, no instance role) the SDK's own discovery can stall for many seconds (faults 42).
+/// </summary>
+internal sealed record AwsIdentity(AWSCredentials Credentials, RegionEndpoint? Region)
+{
+    private const string Hint =
+        "set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE, provide a web identity token, or run with a task or instance role";
+
+    public static async Task<AwsIdentity> ResolveAsync(AwsSettings settings)
+    {
+        var discovery = Task.Run(() => DiscoverAsync(settings));
+        try
+        {
+            return await discovery.WaitAsync(settings.CredentialTimeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new SecretAgentException(
+                ErrorKind.NoCredentials,
+                $"no AWS credentials found within {settings.CredentialTimeout.TotalSeconds:0}s ({Hint})");
+        }
+    }
+
+    private static async Task<AwsIdentity> DiscoverAsync(AwsSettings settings)
+    {
+        var region = settings.Region is { } name ? RegionEndpoint.GetBySystemName(name) : FallbackRegion();
+        AWSCredentials credentials;
+        try
+        {
+            credentials = settings.Credentials ?? new DefaultAWSCredentialsIdentityResolver().ResolveIdentity(null);
+
+            // Fetch once now (e.g. the web identity exchange or the IMDS call), so it happens inside the time bound.
+            await credentials.GetCredentialsAsync();
+        }
+        catch (AmazonClientException)
+        {
+            throw new SecretAgentException(ErrorKind.NoCredentials, $"no AWS credentials found ({Hint})");
+        }
+        catch (AmazonServiceException ex)
+        {
+            // E.g. STS refused the web identity token.
+            throw new SecretAgentException(ErrorKind.NoCredentials, $"AWS credentials could not be obtained ({ex.ErrorCode ?? ex.GetType().Name})");
+        }
+
+        return new AwsIdentity(credentials, region);
+    }
+
+    private static RegionEndpoint? FallbackRegion()
+    {
+        try
+        {
+            return FallbackRegionFactory.GetRegionEndpoint();
+        }
+        catch (AmazonClientException)
+        {
+            return null;
+        }
+    }
+}

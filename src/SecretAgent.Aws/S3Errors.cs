@@ -1,0 +1,61 @@
+using System.Net;
+using Amazon.Runtime;
+using SecretAgent.Core.Errors;
+
+namespace SecretAgent.Aws;
+
+/// <summary>Maps S3 failures to the error kinds of <see cref="Core.Storage.IObjectStore"/>.</summary>
+internal static class S3Errors
+{
+    private const string Service = "S3";
+
+    /// <summary>Returns the mapped error, or null for a cancellation the caller asked for (let it propagate).</summary>
+    public static SecretAgentException? Map(Exception exception, string bucket, string? key, CancellationToken cancellationToken)
+    {
+        var where = key is null ? $"s3://{bucket}/" : $"s3://{bucket}/{key}";
+        if (exception is AmazonServiceException service)
+        {
+            var mapped = MapService(service, bucket, where);
+            if (mapped is not null)
+            {
+                return mapped;
+            }
+        }
+
+        return AwsErrors.MapCommon(exception, Service, cancellationToken)
+            ?? new SecretAgentException(ErrorKind.Internal, $"unexpected failure on {where} ({exception.GetType().Name})");
+    }
+
+    private static SecretAgentException? MapService(AmazonServiceException exception, string bucket, string where)
+    {
+        var code = exception.ErrorCode;
+        if (AwsErrors.IsCredentialCode(code))
+        {
+            return AwsErrors.CredentialsRefused(Service, code!);
+        }
+
+        return code switch
+        {
+            "NoSuchBucket" => new(ErrorKind.NotFound, $"bucket {bucket} does not exist"),
+            "NoSuchKey" or "NoSuchVersion" => new(ErrorKind.NotFound, $"object {where} not found"),
+            "PreconditionFailed" or "ConditionalRequestConflict" => Conflict(),
+            "AccessDenied" or "AllAccessDisabled" => Denied(where, code),
+            "PermanentRedirect" or "AuthorizationHeaderMalformed" or "IllegalLocationConstraintException" =>
+                new(ErrorKind.Usage, $"bucket {bucket} is in another region ({code}); set AWS_REGION to the bucket's region"),
+            _ => exception.StatusCode switch
+            {
+                HttpStatusCode.NotFound => new(ErrorKind.NotFound, $"object {where} not found"),
+                HttpStatusCode.MethodNotAllowed => new(ErrorKind.NotFound, $"object {where} not found (that version is a delete marker)"),
+                HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict => Conflict(),
+                HttpStatusCode.Forbidden => Denied(where, code ?? "403"),
+                _ => null,
+            },
+        };
+    }
+
+    private static SecretAgentException Conflict() =>
+        new(ErrorKind.Conflict, "config was changed by someone else while publishing; retry");
+
+    private static SecretAgentException Denied(string where, string code) =>
+        new(ErrorKind.AccessDenied, $"access to {where} denied ({code})");
+}

@@ -1,0 +1,19 @@
+namespace SecretAgent.Core.Processes;
+
+/// <summary>The real launcher: execve for exec mode, a child process plus signal forwarding for supervise mode.</summary>
+public sealed class ProcessLauncher : IProcessLauncher
+{
+    public int Exec(LaunchSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var path = CommandResolver.Resolve(spec.Command, Supervisor.PathOf(spec));
+        throw Execve.Replace(path, spec);
+    }
+
+    public Task<int> SuperviseAsync(LaunchSpec spec, SuperviseOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(options);
+        return Supervisor.RunAsync(spec, options, ct);
+    }
+}

@@ -1,0 +1,102 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using SecretAgent.Core.Errors;
+using SecretAgent.Core.Posix;
+
+namespace SecretAgent.Core.Processes;
+
+/// <summary>
+/// Runs the app as a child and mirrors its exit status, forwarding signals meanwhile.
+///
+/// Zombies: when the agent is PID 1 (a container without an init), the .NET runtime's SIGCHLD handler reaps every
+/// child, orphans included (pal_signal.c, "reapAll" when getpid() == 1), and still records the exit status of the
+/// processes it started. We must not call waitpid(-1) ourselves: it races the runtime, which then fails fast
+/// ("Error while reaping child. errno = 10"). When the agent is not PID 1 we deliberately do not become a
+/// subreaper (PR_SET_CHILD_SUBREAPER): the runtime would not reap the orphans we adopted, so they would stay
+/// zombies; left alone they are re-parented to the real init (or an outer subreaper), whose job reaping is.
+/// </summary>
+internal static class Supervisor
+{
+    private const int SigTerm = 15;
+
+    public static async Task<int> RunAsync(LaunchSpec spec, SuperviseOptions options, CancellationToken ct)
+    {
+        var path = Path.GetFullPath(CommandResolver.Resolve(spec.Command, PathOf(spec)));
+        var startInfo = options.ProcessGroup ? ThroughTrampoline(spec) : Direct(path, spec);
+
+        using var forwarder = new SignalForwarder(options.ProcessGroup);
+        using var process = Start(startInfo, spec.Command);
+        forwarder.Attach(process.Id);
+        using (ct.Register(() => forwarder.Forward(SigTerm)))
+        {
+            // Not cancellable: whatever happens, the agent mirrors the app's status once the app is gone.
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        forwarder.Detach();
+
+        // On Unix, Process.ExitCode is WEXITSTATUS for a normal exit and 128 + WTERMSIG for death by a signal,
+        // which is already the shell convention (see ExitStatus.FromSignal).
+        return process.ExitCode;
+    }
+
+    internal static string? PathOf(LaunchSpec spec) =>
+        spec.Environment.TryGetValue("PATH", out var value) ? value : null;
+
+    private static ProcessStartInfo Direct(string path, LaunchSpec spec)
+    {
+        var startInfo = Basic(path, spec);
+        foreach (var argument in spec.Arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        return startInfo;
+    }
+
+    private static ProcessStartInfo ThroughTrampoline(LaunchSpec spec)
+    {
+        var self = Environment.ProcessPath;
+        if (self is null || Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            throw new SecretAgentException(
+                ErrorKind.Usage, "process-group mode needs the secret-agent executable, not 'dotnet secret-agent.dll'");
+        }
+
+        var startInfo = Basic(self, spec);
+        foreach (var argument in SessionTrampoline.Arguments(spec))
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        return startInfo;
+    }
+
+    private static ProcessStartInfo Basic(string fileName, LaunchSpec spec)
+    {
+        // No redirection: the app shares the agent's stdin, stdout and stderr.
+        var startInfo = new ProcessStartInfo(fileName) { UseShellExecute = false };
+        startInfo.Environment.Clear();
+        foreach (var (name, value) in spec.Environment)
+        {
+            startInfo.Environment[name] = value;
+        }
+
+        return startInfo;
+    }
+
+    private static Process Start(ProcessStartInfo startInfo, string command)
+    {
+        try
+        {
+            using var dispositions = InheritedDispositions.ResetForChild();
+            return Process.Start(startInfo)
+                ?? throw new SecretAgentException(ErrorKind.Internal, $"command '{command}' did not start");
+        }
+        catch (Win32Exception ex)
+        {
+            // The file changed between resolving and starting it; report it the way exec mode would.
+            throw ExecFailure.FromErrno(command, ex.NativeErrorCode == 0 ? ProcessNative.ENOENT : ex.NativeErrorCode);
+        }
+    }
+}

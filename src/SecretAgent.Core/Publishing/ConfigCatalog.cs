@@ -1,0 +1,138 @@
+using SecretAgent.Core.Errors;
+using SecretAgent.Core.Format;
+using SecretAgent.Core.Keys;
+using SecretAgent.Core.Storage;
+
+namespace SecretAgent.Core.Publishing;
+
+/// <summary>
+/// The admin tool's read side: get (decrypts, with the same checks as the agent), list and history (metadata only,
+/// no KMS calls), and delete.
+/// </summary>
+public sealed class ConfigCatalog
+{
+    /// <summary>The agent's default per-object limit.</summary>
+    public const long MaxObjectBytes = 4 * 1024 * 1024;
+
+    private readonly IObjectStore store;
+    private readonly IKeyService keys;
+
+    public ConfigCatalog(IObjectStore store, IKeyService keys)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(keys);
+        this.store = store;
+        this.keys = keys;
+    }
+
+    private SourceUri Source => store.Source;
+
+    /// <summary>Fetches and decrypts one config (latest, or <paramref name="versionId"/>). The caller disposes the result.</summary>
+    public async Task<OpenedObject> GetAsync(string name, string? versionId, IReadOnlyList<string> allowedKeyIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(allowedKeyIds);
+        ConfigName.Validate(name);
+        if (allowedKeyIds.Count == 0 || allowedKeyIds.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new SecretAgentException(ErrorKind.Usage, "no KMS key id given (set --kms-key-id or SECRET_AGENT_KMS_KEY_ID)", name);
+        }
+
+        try
+        {
+            var result = await store.GetAsync(new GetRequest(Source.ObjectKey(name), MaxObjectBytes, versionId), cancellationToken);
+            var fetched = result.Fetched ?? throw new SecretAgentException(ErrorKind.Internal, "store answered not-modified to an unconditional GET");
+            return await EnvelopeReader.OpenAsync(fetched, new ExpectedBinding(name, Source.Scope), allowedKeyIds, keys, cancellationToken);
+        }
+        catch (SecretAgentException ex)
+        {
+            throw ex.ForConfig(name);
+        }
+    }
+
+    public async Task<IReadOnlyList<ConfigSummary>> ListAsync(CancellationToken cancellationToken)
+    {
+        var objects = await store.ListAsync(cancellationToken);
+        return objects
+            .Select(info => (info, name: NameOf(info.Key)))
+            .Select(e => Summarize(e.name, e.info))
+            .OrderBy(s => s.Name, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    public async Task<IReadOnlyList<ConfigVersion>> HistoryAsync(string name, CancellationToken cancellationToken)
+    {
+        ConfigName.Validate(name);
+        try
+        {
+            var versions = await store.ListVersionsAsync(Source.ObjectKey(name), cancellationToken);
+            return versions.Select(v => Describe(name, v)).ToList();
+        }
+        catch (SecretAgentException ex)
+        {
+            throw ex.ForConfig(name);
+        }
+    }
+
+    /// <summary>Deletes the latest version; in a versioned bucket older versions remain (and history shows them).</summary>
+    public async Task DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        ConfigName.Validate(name);
+        try
+        {
+            await store.DeleteAsync(Source.ObjectKey(name), cancellationToken);
+        }
+        catch (SecretAgentException ex)
+        {
+            throw ex.ForConfig(name);
+        }
+    }
+
+    private string NameOf(string key) =>
+        Source.IsS3 && key.StartsWith(Source.Prefix, StringComparison.Ordinal) ? key[Source.Prefix.Length..] : key;
+
+    private ConfigSummary Summarize(string name, ObjectInfo info)
+    {
+        var (envelope, problem) = Inspect(name, info);
+        return new ConfigSummary(name, envelope?.Generation, envelope?.Format, info.Size, info.LastModified, info.VersionId, problem);
+    }
+
+    private ConfigVersion Describe(string name, ObjectInfo info)
+    {
+        if (info.IsDeleteMarker)
+        {
+            return new ConfigVersion(info.VersionId, null, 0, info.LastModified, info.IsLatest, true, null);
+        }
+
+        var (envelope, problem) = Inspect(name, info);
+        return new ConfigVersion(info.VersionId, envelope?.Generation, info.Size, info.LastModified, info.IsLatest, false, problem);
+    }
+
+    // The same checks the agent makes before calling KMS, so a listing shows what would be refused.
+    private (Envelope? Envelope, string? Problem) Inspect(string name, ObjectInfo info)
+    {
+        try
+        {
+            var envelope = EnvelopeReader.Parse(info.Metadata, name);
+            try
+            {
+                EnvelopeReader.VerifyBinding(envelope, new ExpectedBinding(name, Source.Scope));
+                return (envelope, null);
+            }
+            catch (SecretAgentException ex)
+            {
+                return (envelope, Cause(ex));
+            }
+        }
+        catch (SecretAgentException ex)
+        {
+            return (null, Cause(ex));
+        }
+    }
+
+    // The message without the "config 'name': " prefix, which the listing shows in its own column.
+    private static string Cause(SecretAgentException ex)
+    {
+        var prefix = ex.Config is null ? string.Empty : $"config '{ex.Config}': ";
+        return ex.Message.StartsWith(prefix, StringComparison.Ordinal) ? ex.Message[prefix.Length..] : ex.Message;
+    }
+}

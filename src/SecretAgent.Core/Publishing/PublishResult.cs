@@ -1,0 +1,4 @@
+namespace SecretAgent.Core.Publishing;
+
+/// <summary>What a publish stored: the generation bound into the object's context, and where S3 put it.</summary>
+public sealed record PublishResult(string Name, long Generation, string? VersionId, string ETag, string KeyArn);

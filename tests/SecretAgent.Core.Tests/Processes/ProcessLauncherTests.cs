@@ -1,0 +1,67 @@
+using SecretAgent.Core.Errors;
+using SecretAgent.Core.Processes;
+
+namespace SecretAgent.Core.Tests.Processes;
+
+/// <summary>Supervise mode in-process (exec mode would replace the test host: it is covered by black-box tests).</summary>
+public sealed class ProcessLauncherTests
+{
+    private static readonly Dictionary<string, string> Environment = new() { ["PATH"] = "/usr/bin:/bin", ["X"] = "y z" };
+
+    [Fact]
+    public async Task SuperviseAsync_ReturnsAppExitCode()
+    {
+        var code = await Supervise("sh", "-c", "[ \"$X\" = 'y z' ] && [ \"$#\" = 2 ] && exit 42", "sh", "a", "");
+
+        Assert.Equal(42, code);
+    }
+
+    [Fact]
+    public async Task SuperviseAsync_WhenAppKilledBySignal_Returns128PlusN()
+    {
+        Assert.Equal(128 + 9, await Supervise("sh", "-c", "kill -s KILL $$"));
+    }
+
+    [Fact]
+    public async Task SuperviseAsync_WhenCancelled_TermsAppAndMirrorsItsStatus()
+    {
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        var code = await new ProcessLauncher().SuperviseAsync(
+            new LaunchSpec("sh", ["-c", "trap 'exit 5' TERM; while :; do sleep 0.05; done"], Environment),
+            new SuperviseOptions(ProcessGroup: false),
+            cancellation.Token);
+
+        Assert.Equal(5, code);
+    }
+
+    [Fact]
+    public async Task SuperviseAsync_WhenCommandMissing_ThrowsCommandNotFound()
+    {
+        var ex = await Assert.ThrowsAsync<SecretAgentException>(() => Supervise("no-such-command-5f3a"));
+
+        Assert.Equal(127, ex.ExitCode);
+    }
+
+    [Fact]
+    public void Exec_WhenCommandMissing_ThrowsWithoutReplacingTheProcess()
+    {
+        var ex = Assert.Throws<SecretAgentException>(
+            () => new ProcessLauncher().Exec(new LaunchSpec("no-such-command-5f3a", [], Environment)));
+
+        Assert.Equal(ErrorKind.CommandNotFound, ex.Kind);
+    }
+
+    [Fact]
+    public void Exec_WhenArgumentHasNul_ThrowsUsage()
+    {
+        var ex = Assert.Throws<SecretAgentException>(
+            () => new ProcessLauncher().Exec(new LaunchSpec("sh", ["a\0b"], Environment)));
+
+        Assert.Equal(ErrorKind.Usage, ex.Kind);
+    }
+
+    private static Task<int> Supervise(string command, params string[] arguments) =>
+        new ProcessLauncher().SuperviseAsync(
+            new LaunchSpec(command, arguments, Environment), new SuperviseOptions(ProcessGroup: false), CancellationToken.None);
+}

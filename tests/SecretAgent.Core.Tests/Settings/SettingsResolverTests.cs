@@ -1,0 +1,122 @@
+using System.Text;
+using SecretAgent.Core.Errors;
+using SecretAgent.Core.Manifest;
+using SecretAgent.Core.Settings;
+using ManifestModel = SecretAgent.Core.Manifest.Manifest;
+
+namespace SecretAgent.Core.Tests.Settings;
+
+public sealed class SettingsResolverTests
+{
+    private static readonly ManifestModel WithDefaults = Parse(
+        "version: 1\nsource: s3://manifest-bucket/m/\nkmsKeyIds: [alias/manifest, alias/manifest, alias/second]\ndir: /manifest/dir\nfiles: []\n");
+
+    private static readonly ManifestModel WithoutDefaults = Parse("version: 1\nfiles: []\n");
+
+    /// <summary>flag, environment, manifest (null = the manifest without defaults), expected source.</summary>
+    public static TheoryData<string?, string?, bool, string> SourceCases => new()
+    {
+        { "s3://flag-bucket/f/", "s3://env-bucket/e/", true, "s3://flag-bucket/f/" },
+        { null, "s3://env-bucket/e/", true, "s3://env-bucket/e/" },
+        { string.Empty, "s3://env-bucket/e/", true, "s3://env-bucket/e/" },
+        { null, null, true, "s3://manifest-bucket/m/" },
+        { null, string.Empty, true, "s3://manifest-bucket/m/" },
+        { "file:///srv/configs/", null, false, "file:///srv/configs/" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SourceCases))]
+    public void Resolve_Source_FlagThenEnvironmentThenManifest(string? flag, string? environment, bool manifestDefaults, string expected)
+    {
+        var settings = SettingsResolver.Resolve(
+            new SettingsOverrides(flag, "k", null),
+            Environment(EnvironmentNames.Source, environment),
+            manifestDefaults ? WithDefaults : WithoutDefaults);
+
+        Assert.Equal(expected, settings.Source);
+        Assert.Equal(expected, settings.SourceUri.Scope);
+    }
+
+    [Theory]
+    [InlineData("a, b ,a,,", "x", new[] { "a", "b" })]
+    [InlineData(" , ", "x,y", new[] { "x", "y" })]
+    [InlineData(null, "file:///keys/k1, alias/y", new[] { "file:///keys/k1", "alias/y" })]
+    [InlineData(null, null, new[] { "alias/manifest", "alias/second" })]
+    [InlineData("", ",", new[] { "alias/manifest", "alias/second" })]
+    public void Resolve_KeyIds_FlagThenEnvironmentThenManifest_CleanedInOrder(string? flag, string? environment, string[] expected)
+    {
+        var settings = SettingsResolver.Resolve(
+            new SettingsOverrides(null, flag, null),
+            Environment(EnvironmentNames.KmsKeyId, environment),
+            WithDefaults);
+
+        Assert.Equal(expected, settings.KmsKeyIds);
+    }
+
+    [Theory]
+    [InlineData("/flag", "/env", true, "/flag")]
+    [InlineData(null, "/env", true, "/env")]
+    [InlineData("", "", true, "/manifest/dir")]
+    [InlineData(null, null, false, "/run/secrets")]
+    public void Resolve_Dir_FlagThenEnvironmentThenManifestThenDefault(string? flag, string? environment, bool manifestDefaults, string expected)
+    {
+        var settings = SettingsResolver.Resolve(
+            new SettingsOverrides("s3://bucket/p/", "k", flag),
+            Environment(EnvironmentNames.Dir, environment),
+            manifestDefaults ? WithDefaults : WithoutDefaults);
+
+        Assert.Equal(expected, settings.Dir);
+    }
+
+    [Theory]
+    [InlineData(null, "k", null, "--source or SECRET_AGENT_SOURCE")]
+    [InlineData("", "k", null, "--source or SECRET_AGENT_SOURCE")]
+    [InlineData("s3://bucket/", null, null, "--kms-key-id or SECRET_AGENT_KMS_KEY_ID")]
+    [InlineData("s3://bucket/", " , ", null, "--kms-key-id or SECRET_AGENT_KMS_KEY_ID")]
+    [InlineData("s3://bucket/", "k", "relative/dir", "--dir, SECRET_AGENT_DIR")]
+    [InlineData("http://bucket/", "k", null, "not an s3:// or file:// URI")]
+    public void Resolve_WhenMissingOrInvalid_RefusesAsUsageNamingTheSetting(string? source, string? keyIds, string? dir, string expected)
+    {
+        var error = Assert.Throws<SecretAgentException>(() =>
+            SettingsResolver.Resolve(new SettingsOverrides(source, keyIds, dir), _ => null, WithoutDefaults));
+
+        Assert.Equal(ErrorKind.Usage, error.Kind);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resolve_ReadsOnlyItsOwnVariables()
+    {
+        var asked = new List<string>();
+
+        SettingsResolver.Resolve(new SettingsOverrides("s3://bucket/", "k", "/d"), name => { asked.Add(name); return null; }, WithoutDefaults);
+
+        Assert.NotEmpty(asked);
+        Assert.All(asked, name => Assert.StartsWith(EnvironmentNames.ReservedPrefix, name, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("/flag.yaml", "/env.yaml", "/flag.yaml")]
+    [InlineData(null, "/env.yaml", "/env.yaml")]
+    [InlineData("", "", "/etc/secret-agent.yaml")]
+    [InlineData(null, null, "/etc/secret-agent.yaml")]
+    public void ManifestPath_FlagThenEnvironmentThenDefault(string? flag, string? environment, string expected)
+    {
+        Assert.Equal(expected, SettingsResolver.ManifestPath(flag, Environment(EnvironmentNames.Manifest, environment)));
+    }
+
+    [Fact]
+    public void Names_AreTheDocumentedOnes()
+    {
+        Assert.Equal(
+            ["SECRET_AGENT_SOURCE", "SECRET_AGENT_KMS_KEY_ID", "SECRET_AGENT_DIR", "SECRET_AGENT_MANIFEST"],
+            [EnvironmentNames.Source, EnvironmentNames.KmsKeyId, EnvironmentNames.Dir, EnvironmentNames.Manifest]);
+        Assert.Equal("/etc/secret-agent.yaml", SettingsDefaults.ManifestPath);
+        Assert.Equal("/run/secrets", SettingsDefaults.Dir);
+    }
+
+    private static Func<string, string?> Environment(string name, string? value) =>
+        asked => asked == name ? value : null;
+
+    private static ManifestModel Parse(string yaml) => ManifestParser.Parse(Encoding.UTF8.GetBytes(yaml), "settings.yaml");
+}
