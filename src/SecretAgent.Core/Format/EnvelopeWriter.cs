@@ -48,7 +48,7 @@ public static class EnvelopeWriter
             [MetadataKeys.V2CekAlg] = MetadataKeys.V2CekAlgValue,
             [MetadataKeys.V2WrapAlg] = MetadataKeys.V2WrapAlgValue,
             [MetadataKeys.V2TagLen] = MetadataKeys.V2TagLenValue,
-            [MetadataKeys.V2MatDesc] = stored.ToJson(),
+            [MetadataKeys.V2MatDesc] = stored.ToAsciiJson(),
             [MetadataKeys.PlaintextLength] = plaintext.Length.ToString(CultureInfo.InvariantCulture),
         };
         return new SealedObject(body, metadata, dataKey.KeyArn);
@@ -70,7 +70,7 @@ public static class EnvelopeWriter
                 [MetadataKeys.V3Wrap] = MetadataKeys.V3WrapValue,
                 [MetadataKeys.V3Commitment] = Convert.ToBase64String(commitment),
                 [MetadataKeys.V3MessageId] = Convert.ToBase64String(messageId),
-                [MetadataKeys.V3Context] = stored.ToJson(),
+                [MetadataKeys.V3Context] = stored.ToAsciiJson(),
             };
             return new SealedObject(body, metadata, dataKey.KeyArn);
         }

@@ -71,6 +71,27 @@ public sealed class EncryptionContext : IReadOnlyDictionary<string, string>, IEq
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
+    /// <summary>
+    /// <see cref="ToJson"/> with every non-ASCII character as a \u escape: S3 user metadata travels in HTTP headers,
+    /// which carry ASCII only, so this is the form stored in x-amz-matdesc / x-amz-t.
+    /// </summary>
+    public string ToAsciiJson()
+    {
+        var json = ToJson();
+        if (json.All(char.IsAscii))
+        {
+            return json;
+        }
+
+        var text = new StringBuilder(json.Length + 16);
+        foreach (var c in json)
+        {
+            text.Append(char.IsAscii(c) ? c.ToString() : "\\u" + ((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return text.ToString();
+    }
+
     public bool ContainsKey(string key) => entries.ContainsKey(key);
 
     public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out string value) =>
