@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# The one test command. On a fresh Debian 12 machine with only the .NET 10 SDK (as root) it installs and starts what
+# the tests need (Docker engine, debootstrap, moto), builds, publishes the real binaries and runs every suite.
+#
+#   scripts/test.sh                      # everything
+#   scripts/test.sh --setup-only         # steps 1-3: tools, Docker engine, test base image
+#   scripts/test.sh -- --filter Docker   # extra arguments after -- go to `dotnet test`
+#
+# Reruns are quick: every step checks first and does only what is missing.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+ARTIFACTS=$ROOT/artifacts
+BASE_IMAGE=secret-agent-test-base:bookworm
+# libssl3: .NET's crypto (SHA-256, AES-GCM, TLS) goes through OpenSSL; ca-certificates: TLS to real AWS endpoints.
+BASE_PACKAGES=libssl3,ca-certificates
+DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export DEBIAN_FRONTEND=noninteractive
+export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
+
+SETUP_ONLY=false
+TEST_ARGS=()
+while [ $# -gt 0 ]; do
+    case $1 in
+        --setup-only) SETUP_ONLY=true ;;
+        --) shift; TEST_ARGS=("$@"); break ;;
+        *) echo "usage: scripts/test.sh [--setup-only] [-- DOTNET_TEST_ARGS...]" >&2; exit 64 ;;
+    esac
+    shift
+done
+
+section() { printf '\n==> %s\n' "$*"; }
+note() { printf '    %s\n' "$*"; }
+die() { printf 'scripts/test.sh: error: %s\n' "$*" >&2; exit 1; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+mkdir -p "$ARTIFACTS"
+
+apt_updated=false
+apt_install() {
+    [ "$(id -u)" = 0 ] || die "need root to install $* (apt-get); rerun as root or install them first"
+    if ! $apt_updated; then
+        apt-get update -qq || die "apt-get update failed (is a Debian mirror reachable?)"
+        apt_updated=true
+    fi
+    # Keep package scripts from starting services: a docker.io postinst would otherwise start dockerd with its
+    # default bridge network and iptables rules; this script starts the engine itself, without either.
+    local guard=/usr/sbin/policy-rc.d
+    local added_guard=false
+    if [ ! -e "$guard" ]; then
+        printf '#!/bin/sh\nexit 101\n' >"$guard" && chmod +x "$guard" && added_guard=true
+    fi
+    local status=0
+    apt-get install -y -qq --no-install-recommends "$@" >/dev/null || status=$?
+    if $added_guard; then rm -f "$guard"; fi
+    [ "$status" = 0 ] || die "apt-get install $* failed"
+}
+
+python_has() { python3 -c "import $1" >/dev/null 2>&1; }
+
+pip_install() {
+    if ! python3 -m pip --version >/dev/null 2>&1; then
+        apt_install python3-pip
+    fi
+    # Debian's system Python is "externally managed" (PEP 668); these are test-only tools on a throwaway machine.
+    PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --quiet --disable-pip-version-check "$@" \
+        || die "pip install $* failed: PyPI may be unreachable. The S3/KMS integration tests need moto; install \"moto[server]\" and cryptography for python3 by hand, then rerun"
+}
+
+install_tools() {
+    section "1/5 tools: docker engine, debootstrap, moto"
+    local packages=()
+    have dockerd && have docker || packages+=(docker.io)
+    have debootstrap || packages+=(debootstrap)
+    have python3 || packages+=(python3)
+    if [ ${#packages[@]} -gt 0 ]; then
+        note "installing ${packages[*]}"
+        apt_install "${packages[@]}"
+    fi
+
+    python_has moto.server || { note "installing moto[server]"; pip_install "moto[server]"; }
+    python_has cryptography || { note "installing cryptography"; pip_install cryptography; }
+    python_has moto.server || die "python3 cannot import moto.server even after installing it"
+    note "dockerd: $(command -v dockerd); debootstrap: $(command -v debootstrap); python3: $(command -v python3)"
+}
+
+start_engine() {
+    section "2/5 docker engine"
+    if docker info >/dev/null 2>&1; then
+        note "already running"
+        return
+    fi
+
+    [ "$(id -u)" = 0 ] || die "the Docker engine is not running and starting it needs root"
+    # No bridge and no iptables: tests run containers with --network host only (no private-range networks).
+    note "starting dockerd (log: artifacts/dockerd.log)"
+    setsid dockerd --bridge=none --iptables=false >"$ARTIFACTS/dockerd.log" 2>&1 < /dev/null &
+    echo $! >"$ARTIFACTS/dockerd.pid"
+    for _ in $(seq 60); do
+        if docker info >/dev/null 2>&1; then
+            note "ready (pid $(cat "$ARTIFACTS/dockerd.pid"))"
+            return
+        fi
+        kill -0 "$(cat "$ARTIFACTS/dockerd.pid")" 2>/dev/null || { tail -20 "$ARTIFACTS/dockerd.log" >&2; die "dockerd exited; see artifacts/dockerd.log"; }
+        sleep 1
+    done
+    tail -20 "$ARTIFACTS/dockerd.log" >&2
+    die "dockerd did not answer 'docker info' within 60 s; see artifacts/dockerd.log"
+}
+
+build_base_image() {
+    section "3/5 test base image $BASE_IMAGE"
+    if docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
+        note "already present"
+        return
+    fi
+
+    # The tarball is cached so a rerun (or a restarted engine) imports in seconds instead of bootstrapping again.
+    local tarball=$ARTIFACTS/base/bookworm-minbase.tar
+    if [ ! -s "$tarball" ]; then
+        local dir=$ARTIFACTS/base/rootfs
+        rm -rf "$dir" "$tarball.tmp"
+        mkdir -p "$dir"
+        note "debootstrap --variant=minbase --include=$BASE_PACKAGES bookworm (about a minute)"
+        debootstrap --variant=minbase --include="$BASE_PACKAGES" bookworm "$dir" "$DEBIAN_MIRROR" \
+            >"$ARTIFACTS/debootstrap.log" 2>&1 || { tail -20 "$ARTIFACTS/debootstrap.log" >&2; die "debootstrap failed; see artifacts/debootstrap.log"; }
+        # Package caches and lists are dead weight in a test image.
+        rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/*
+        tar --numeric-owner -C "$dir" -cf "$tarball.tmp" .
+        mv "$tarball.tmp" "$tarball"
+        rm -rf "$dir"
+    fi
+
+    docker import "$tarball" "$BASE_IMAGE" >/dev/null
+    note "imported from artifacts/base/$(basename "$tarball")"
+}
+
+build_and_publish() {
+    section "4/5 restore, build, publish"
+    dotnet restore --locked-mode
+    dotnet build -c Release --no-restore
+    for project in SecretAgent.Agent SecretAgent.Admin; do
+        # Self-contained, trimmed, single-file (set in the projects): the binaries that ship.
+        dotnet publish "src/$project" -c Release -r linux-x64 -p:RestoreLockedMode=true -o "$ARTIFACTS/bin"
+    done
+    export SECRET_AGENT_BIN=$ARTIFACTS/bin/secret-agent
+    export SECRET_AGENT_ADMIN_BIN=$ARTIFACTS/bin/secret-agent-admin
+    [ -x "$SECRET_AGENT_BIN" ] || die "publish did not produce $SECRET_AGENT_BIN"
+    [ -x "$SECRET_AGENT_ADMIN_BIN" ] || die "publish did not produce $SECRET_AGENT_ADMIN_BIN"
+    note "SECRET_AGENT_BIN=$SECRET_AGENT_BIN ($(du -h "$SECRET_AGENT_BIN" | cut -f1))"
+    note "SECRET_AGENT_ADMIN_BIN=$SECRET_AGENT_ADMIN_BIN ($(du -h "$SECRET_AGENT_ADMIN_BIN" | cut -f1))"
+}
+
+run_tests() {
+    section "5/5 tests"
+    local results=$ARTIFACTS/test-results
+    rm -rf "$results"
+    # A hung test must not eat the CI time limit: dump and fail it instead.
+    dotnet test SecretAgent.sln -c Release --no-build \
+        --results-directory "$results" \
+        --logger "trx" --logger "console;verbosity=normal" \
+        --blame-hang-timeout 10m \
+        "${TEST_ARGS[@]}"
+    note "results: artifacts/test-results/"
+}
+
+install_tools
+start_engine
+build_base_image
+if $SETUP_ONLY; then
+    section "setup done"
+    exit 0
+fi
+
+build_and_publish
+run_tests
+section "all tests passed"

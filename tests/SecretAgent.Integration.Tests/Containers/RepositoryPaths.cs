@@ -1,0 +1,29 @@
+namespace SecretAgent.Integration.Tests.Containers;
+
+/// <summary>Files of the repository the container tests build from (Dockerfiles, the sample app and configs).</summary>
+internal static class RepositoryPaths
+{
+    private static readonly Lazy<string> RootPath = new(FindRoot);
+
+    public static string Root => RootPath.Value;
+
+    public static string Docker(string file) => Path.Combine(Root, "docker", file);
+
+    public static string SampleApp(string file) => Path.Combine(Root, "samples", "app", file);
+
+    public static string SampleConfig(string name) => Path.Combine(Root, "samples", "configs", name);
+
+    // The tests run from tests/SecretAgent.Integration.Tests/bin/<config>/net10.0; walk up to the solution.
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "SecretAgent.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"no SecretAgent.sln above {AppContext.BaseDirectory}");
+    }
+}
