@@ -60,7 +60,17 @@ internal static class Program
 
     private static int Fail(string message, int code)
     {
-        new StderrLog(AgentContext.Program, json: WantsJson()).Fail(message, ("exitCode", code));
+        var json = WantsJson();
+        var log = new StderrLog(AgentContext.Program, json);
+        if (json)
+        {
+            log.Fail(message, ("exitCode", code));
+        }
+        else
+        {
+            log.Fail(message);
+        }
+
         return code;
     }
 

@@ -46,7 +46,11 @@ public sealed class ConfigDelivery
                 log.Info("delivered", ("config", config.File.Name), ("generation", config.Opened.Envelope.Generation), ("version", config.Info.VersionId));
             }
 
-            log.Info("configs written", ("count", configs.Count), ("dir", target.Path), ("ms", clock.GetElapsedTime(started).TotalMilliseconds));
+            if (files.Count > 0)
+            {
+                log.Info("configs written", ("count", configs.Count), ("dir", target.Path), ("ms", clock.GetElapsedTime(started).TotalMilliseconds));
+            }
+
             return new DeliveryResult(configs.Count, environment);
         }
         finally
