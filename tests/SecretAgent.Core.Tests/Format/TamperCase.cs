@@ -51,7 +51,7 @@ internal static class TamperCases
                 cases[$"{prefix} removed"] = Meta(format, m => m.Remove(field), before: true);
             }
 
-            cases[$"{prefix} one character flipped"] = Meta(format, m => m[field] = Flip(m[field]), before: false);
+            cases[$"{prefix} one character flipped"] = Meta(format, m => m[field] = Mutations.Flip(m[field]), before: false);
             cases[$"{prefix} truncated"] = Meta(format, m => m[field] = m[field][..^1], before: false);
             cases[$"{prefix} empty"] = Meta(format, m => m[field] = string.Empty, before: true);
             if (Base64Fields.Contains(field))
@@ -148,10 +148,10 @@ internal static class TamperCases
     private static void AddBodyCases(Dictionary<string, TamperCase> cases, EnvelopeFormat format)
     {
         var prefix = $"{format} body";
-        cases[$"{prefix} bit flipped in first byte"] = Body(format, b => FlipBit(b, 0));
-        cases[$"{prefix} bit flipped in middle byte"] = Body(format, b => FlipBit(b, (b.Length - 16) / 2));
-        cases[$"{prefix} bit flipped inside the tag"] = Body(format, b => FlipBit(b, b.Length - 9));
-        cases[$"{prefix} bit flipped in last byte"] = Body(format, b => FlipBit(b, b.Length - 1));
+        cases[$"{prefix} bit flipped in first byte"] = Body(format, b => Mutations.FlipBit(b, 0));
+        cases[$"{prefix} bit flipped in middle byte"] = Body(format, b => Mutations.FlipBit(b, (b.Length - 16) / 2));
+        cases[$"{prefix} bit flipped inside the tag"] = Body(format, b => Mutations.FlipBit(b, b.Length - 9));
+        cases[$"{prefix} bit flipped in last byte"] = Body(format, b => Mutations.FlipBit(b, b.Length - 1));
         cases[$"{prefix} truncated by 1 byte"] = Body(format, b => b[..^1]);
         cases[$"{prefix} truncated by 16 bytes"] = Body(format, b => b[..^16]);
         cases[$"{prefix} truncated to empty"] = Body(format, _ => []);
@@ -202,22 +202,6 @@ internal static class TamperCases
         "x-amz-t" or "x-amz-m" => v2["x-amz-matdesc"],
         _ => throw new ArgumentOutOfRangeException(nameof(field)),
     };
-
-    /// <summary>Replaces the middle character with another one ('A', or 'B' if it was 'A').</summary>
-    private static string Flip(string value)
-    {
-        var chars = value.ToCharArray();
-        var i = chars.Length / 2;
-        chars[i] = chars[i] == 'A' ? 'B' : 'A';
-        return new string(chars);
-    }
-
-    private static byte[] FlipBit(byte[] body, int index)
-    {
-        var copy = (byte[])body.Clone();
-        copy[index] ^= 0x01;
-        return copy;
-    }
 }
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, string>))]

@@ -35,14 +35,14 @@ public sealed class AdminTamperTests : IDisposable
 
     private static Dictionary<string, Action<LocalStoreFiles>> Cases { get; } = new(StringComparer.Ordinal)
     {
-        ["V3 body bit flipped in first byte"] = f => f.Body = FlipBit(f.Body, 0),
-        ["V3 body bit flipped inside the tag"] = f => f.Body = FlipBit(f.Body, f.Body.Length - 5),
+        ["V3 body bit flipped in first byte"] = f => f.Body = Mutations.FlipBit(f.Body, 0),
+        ["V3 body bit flipped inside the tag"] = f => f.Body = Mutations.FlipBit(f.Body, f.Body.Length - 5),
         ["V3 body truncated by 1 byte"] = f => f.Body = f.Body[..^1],
         ["V3 body truncated to empty"] = f => f.Body = [],
         ["V3 body one byte appended"] = f => f.Body = [.. f.Body, 0x0a],
         ["V3 x-amz-d other bytes"] = f => f.EditMetadata(m => m["x-amz-d"] = Convert.ToBase64String(new byte[28])),
         ["V3 x-amz-i other bytes"] = f => f.EditMetadata(m => m["x-amz-i"] = Convert.ToBase64String(new byte[28])),
-        ["V3 x-amz-3 one character flipped"] = f => f.EditMetadata(m => m["x-amz-3"] = Flip(m["x-amz-3"])),
+        ["V3 x-amz-3 one character flipped"] = f => f.EditMetadata(m => m["x-amz-3"] = Mutations.Flip(m["x-amz-3"])),
         ["V3 x-amz-i removed"] = f => f.EditMetadata(m => m.Remove("x-amz-i")),
         ["V3 x-amz-c empty"] = f => f.EditMetadata(m => m["x-amz-c"] = string.Empty),
         ["V3 unknown x-amz-foo key added"] = f => f.EditMetadata(m => m["x-amz-foo"] = "bar"),
@@ -61,7 +61,7 @@ public sealed class AdminTamperTests : IDisposable
         ["V3 context generation non-decimal"] = f => f.EditMetadata(m => m["x-amz-t"] = EditContext(m["x-amz-t"], c => c[EncryptionContext.GenerationKey] = "1a")),
         ["V3 context generation bumped"] = f => f.EditMetadata(m => m["x-amz-t"] = EditContext(m["x-amz-t"], c => c[EncryptionContext.GenerationKey] = "2")),
         ["V3 context extra key"] = f => f.EditMetadata(m => m["x-amz-t"] = EditContext(m["x-amz-t"], c => c["team"] = "x")),
-        ["V2 body bit flipped in middle byte"] = f => f.Body = FlipBit(f.Body, f.Body.Length / 2),
+        ["V2 body bit flipped in middle byte"] = f => f.Body = Mutations.FlipBit(f.Body, f.Body.Length / 2),
         ["V2 body truncated by 16 bytes"] = f => f.Body = f.Body[..^16],
         ["V2 x-amz-iv other bytes"] = f => f.EditMetadata(m => m["x-amz-iv"] = Convert.ToBase64String(new byte[12])),
         ["V2 x-amz-key-v2 removed"] = f => f.EditMetadata(m => m.Remove("x-amz-key-v2")),
@@ -190,20 +190,5 @@ public sealed class AdminTamperTests : IDisposable
         var context = JsonNode.Parse(json)!.AsObject();
         edit(context);
         return context.ToJsonString();
-    }
-
-    private static string Flip(string value)
-    {
-        var chars = value.ToCharArray();
-        var i = chars.Length / 2;
-        chars[i] = chars[i] == 'A' ? 'B' : 'A';
-        return new string(chars);
-    }
-
-    private static byte[] FlipBit(byte[] body, int index)
-    {
-        var copy = (byte[])body.Clone();
-        copy[index] ^= 0x01;
-        return copy;
     }
 }
