@@ -27,8 +27,15 @@ internal static class Program
         };
         try
         {
+            // Like secret-agent-admin: a bad command line is a one-line usage error (64), not a help dump with exit 1.
+            var parse = root.Parse(args);
+            if (parse.Errors.Count > 0)
+            {
+                return Fail($"{string.Join("; ", parse.Errors.Select(e => e.Message))} (see --help)", ExitCodes.Usage);
+            }
+
             // Signals are ours to handle (cancel the fetch, forward to the app), not System.CommandLine's.
-            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
+            return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
         }
         catch (SecretAgentException ex)
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using SecretAgent.Core.Agent;
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Processes;
@@ -26,10 +27,30 @@ internal static class RunCommand
         return command;
     }
 
+    /// <summary>
+    /// The app's command is exactly what follows "--". The argument would otherwise also soak up a mistyped option
+    /// before "--" (run --supervize -- app would try to exec "--supervize").
+    /// </summary>
+    private static string[] AppCommand(ParseResult parse)
+    {
+        var separator = parse.Tokens.ToList().FindIndex(t => t.Type == TokenType.DoubleDash);
+        var afterSeparator = separator < 0 ? [] : parse.Tokens.Skip(separator + 1).Select(t => t.Value).ToArray();
+        var app = parse.GetValue(CommandLine) ?? [];
+        if (afterSeparator.Length == 0 || !app.SequenceEqual(afterSeparator, StringComparer.Ordinal))
+        {
+            var stray = app.Except(afterSeparator, StringComparer.Ordinal).FirstOrDefault();
+            throw new SecretAgentException(ErrorKind.Usage, stray is null
+                ? "usage: secret-agent run [options] -- COMMAND [ARGS...]"
+                : $"unrecognized option or argument '{stray}' before -- (usage: secret-agent run [options] -- COMMAND [ARGS...])");
+        }
+
+        return afterSeparator;
+    }
+
     private static async Task<int> RunAsync(ParseResult parse)
     {
+        var app = AppCommand(parse);
         var context = AgentContext.Load(parse);
-        var app = parse.GetValue(CommandLine)!;
         using var target = StartPath.OpenTarget(context, parse);
         var delivery = await StartPath.DeliverAsync(context, parse, target);
         var environment = AppEnvironment.Build(AppEnvironment.Current(), delivery.Environment, parse.GetValue(KeepAwsEnv));

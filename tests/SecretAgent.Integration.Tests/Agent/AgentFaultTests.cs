@@ -36,6 +36,20 @@ public sealed class AgentFaultTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(world.Target));
     }
 
+    [Theory]
+    [InlineData("run", "--supervize", "--", "echo", "started")]
+    [InlineData("run", "echo", "started")]
+    [InlineData("fetch", "--bogus")]
+    [InlineData("bogus")]
+    public void Agent_WhenCommandLineInvalid_Exits64WithOneLineAndStartsNothing(params string[] args)
+    {
+        var result = world.Agent(args);
+
+        Assert.Equal(64, result.ExitCode);
+        Assert.StartsWith("secret-agent: error: ", Assert.Single(result.StderrLines), StringComparison.Ordinal);
+        Assert.DoesNotContain("started", result.Stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Run_WhenRequiredConfigMissing_Exits66AndWritesNothing()
     {
