@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SecretAgent.Aws;
+using SecretAgent.Core.Agent;
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Format;
 using SecretAgent.Core.Storage;
@@ -51,7 +52,7 @@ internal static class CheckCommand
             }
 
             var envelope = EnvelopeReader.Parse(info.Metadata, file.Name);
-            EnvelopeReader.VerifyBinding(envelope, new ExpectedBinding(file.Name, context.Source.Scope, file.MinGeneration ?? 0));
+            EnvelopeReader.VerifyBinding(envelope, ConfigFetcher.ExpectedFor(file, context.Source));
             context.Log.Info("object ok", ("config", file.Name), ("format", envelope.Format), ("generation", envelope.Generation), ("version", info.VersionId));
         });
         await Task.WhenAll(checks);

@@ -55,14 +55,21 @@ public sealed class ConfigFetcher
         return results.Where(r => r is not null).Select(r => r!).ToList();
     }
 
+    /// <summary>What a manifest entry's object must be bound to; `check --online` applies the same rule.</summary>
+    public static ExpectedBinding ExpectedFor(ManifestFile file, SourceUri source)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(source);
+        return new ExpectedBinding(file.Name, source.Scope, file.MinGeneration ?? 0);
+    }
+
     private async Task<FetchedConfig?> FetchOneAsync(ManifestFile file, CancellationToken cancellationToken)
     {
         try
         {
             var result = await store.GetAsync(new GetRequest(store.Source.ObjectKey(file.Name), maxBytes), cancellationToken);
             var stored = result.Fetched ?? throw new SecretAgentException(ErrorKind.Internal, "store answered not-modified to an unconditional GET");
-            var expected = new ExpectedBinding(file.Name, store.Source.Scope, file.MinGeneration ?? 0);
-            var opened = await EnvelopeReader.OpenAsync(stored, expected, allowedKeyIds, keys, cancellationToken);
+            var opened = await EnvelopeReader.OpenAsync(stored, ExpectedFor(file, store.Source), allowedKeyIds, keys, cancellationToken);
             return new FetchedConfig(file, stored.Info, Convert.ToHexStringLower(SHA256.HashData(stored.Body)), opened);
         }
         catch (SecretAgentException ex) when (ex.Kind == ErrorKind.NotFound && file.Optional)
