@@ -36,6 +36,8 @@ section() { printf '\n==> %s\n' "$*"; }
 note() { printf '    %s\n' "$*"; }
 die() { printf 'scripts/test.sh: error: %s\n' "$*" >&2; exit 1; }
 have() { command -v "$1" >/dev/null 2>&1; }
+# shellcheck source=scripts/lib/publish.sh
+. "$ROOT/scripts/lib/publish.sh"
 
 mkdir -p "$ARTIFACTS"
 
@@ -138,19 +140,26 @@ build_base_image() {
     note "imported from artifacts/base/$(basename "$tarball")"
 }
 
+# A newer SDK builds for a newer runtime than the lock files record: say so before restore fails with NU1004.
+check_sdk_matches_locks() {
+    local locked sdk
+    locked=$(grep -A 3 '"Microsoft.NET.ILLink.Tasks"' src/SecretAgent.Agent/packages.lock.json | sed -n 's/.*"resolved": "\(.*\)".*/\1/p' | head -n 1)
+    sdk=$(sdk_runtime_version)
+    [ "$locked" = "$sdk" ] || die "this .NET SDK ($(dotnet --version)) builds for runtime $sdk but the lock files record $locked; use the SDK in global.json's line, or refresh the lock files (dotnet restore --force-evaluate) and commit them"
+}
+
 build_and_publish() {
     section "4/5 restore, build, publish"
+    check_sdk_matches_locks
     dotnet restore --locked-mode
     dotnet build -c Release --no-restore
-    for project in SecretAgent.Agent SecretAgent.Admin; do
-        # Self-contained, trimmed, single-file (set in the projects): the binaries that ship.
-        dotnet publish "src/$project" -c Release -r linux-x64 -p:RestoreLockedMode=true -o "$ARTIFACTS/bin"
-    done
+    # The shipped forms: the agent NativeAOT (trimmed ReadyToRun only as an announced fallback, never silently in CI),
+    # the admin tool trimmed single-file. Symbols go to artifacts/symbols, never into artifacts/bin (images copy it).
+    publish_agent "$ARTIFACTS/publish/agent" "$ARTIFACTS/bin" "$ARTIFACTS/symbols" -p:RestoreLockedMode=true
+    publish_admin "$ARTIFACTS/publish/admin" "$ARTIFACTS/bin" -p:RestoreLockedMode=true
     export SECRET_AGENT_BIN=$ARTIFACTS/bin/secret-agent
     export SECRET_AGENT_ADMIN_BIN=$ARTIFACTS/bin/secret-agent-admin
-    [ -x "$SECRET_AGENT_BIN" ] || die "publish did not produce $SECRET_AGENT_BIN"
-    [ -x "$SECRET_AGENT_ADMIN_BIN" ] || die "publish did not produce $SECRET_AGENT_ADMIN_BIN"
-    note "SECRET_AGENT_BIN=$SECRET_AGENT_BIN ($(du -h "$SECRET_AGENT_BIN" | cut -f1))"
+    note "SECRET_AGENT_BIN=$SECRET_AGENT_BIN ($SECRET_AGENT_FORM, $(du -h "$SECRET_AGENT_BIN" | cut -f1))"
     note "SECRET_AGENT_ADMIN_BIN=$SECRET_AGENT_ADMIN_BIN ($(du -h "$SECRET_AGENT_ADMIN_BIN" | cut -f1))"
 }
 

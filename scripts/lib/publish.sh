@@ -1,0 +1,98 @@
+# Publishing the shipped binaries, in one place for scripts/test.sh, scripts/demo.sh and bench/startup.sh.
+# Source it, then:
+#
+#   publish_agent WORK BIN SYMBOLS [dotnet publish args...]
+#   publish_admin WORK BIN [dotnet publish args...]
+#
+# The agent ships NativeAOT. Publishing happens in WORK (wiped first); only the executable is copied to BIN, the
+# directory images copy from, and NativeAOT's symbol file (secret-agent.dbg) is moved to SYMBOLS, so symbols never
+# sit next to a binary that goes into an image.
+#
+# When the NativeAOT toolchain is missing - no C linker (gcc or clang), or no NativeAOT packs for this SDK's runtime
+# on the package registry (they are served for one runtime version only) - one line names the cause and the agent
+# is published as the trimmed ReadyToRun single file instead (-p:SecretAgentAot=false). In CI (CI=true) that is an
+# error, because CI must test the shipped form, unless SECRET_AGENT_ALLOW_TRIMMED=1 allows it explicitly. Any other
+# publish failure is an error everywhere. Afterwards SECRET_AGENT_FORM is "nativeaot" or "trimmed".
+#
+# Callers define die() (one line on stderr, non-zero exit) and may define note() (progress lines).
+
+if ! declare -F note >/dev/null; then
+    note() { printf '    %s\n' "$*"; }
+fi
+
+# The .NET runtime version this SDK builds for; the NativeAOT packs must exist at exactly this version.
+sdk_runtime_version() {
+    local sdk_dir
+    sdk_dir=$(dotnet --list-sdks | awk -v v="$(dotnet --version)" '$1 == v { gsub(/[][]/, "", $2); print $2 "/" v }')
+    sed -n 's:.*<BundledNETCoreAppPackageVersion>\(.*\)</BundledNETCoreAppPackageVersion>.*:\1:p' \
+        "$sdk_dir/Microsoft.NETCoreSdk.BundledVersions.props" 2>/dev/null | head -n 1
+}
+
+have_c_linker() { command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1; }
+
+# Why a NativeAOT publish failed, if it is a missing toolchain (a fallback reason); empty for any other failure.
+aot_missing_cause() {
+    local log=$1
+    if grep -Eq 'NU110[1-3].*(NativeAOT|ILCompiler)' "$log"; then
+        echo "the NativeAOT packs for .NET runtime $(sdk_runtime_version) are not on the package registry"
+    elif grep -q "Platform linker (" "$log"; then
+        echo "no C linker (gcc or clang) in PATH"
+    elif grep -q "Symbol stripping tool (" "$log"; then
+        echo "no objcopy (binutils) in PATH"
+    fi
+}
+
+# Falls back to the trimmed build, or stops in CI: CI must test what ships.
+trimmed_fallback() {
+    local cause=$1
+    if [ "${CI:-}" = true ] && [ "${SECRET_AGENT_ALLOW_TRIMMED:-}" != 1 ]; then
+        die "cannot publish the NativeAOT agent: $cause; CI tests the shipped NativeAOT form (set SECRET_AGENT_ALLOW_TRIMMED=1 to test the trimmed build instead)"
+    fi
+    printf 'warning: NativeAOT agent not built: %s; falling back to the trimmed ReadyToRun build (-p:SecretAgentAot=false), which is not what ships\n' "$cause" >&2
+}
+
+# Copies the executable to BIN and moves symbols (if any) to SYMBOLS; nothing else leaves WORK.
+stage_binary() {
+    local work=$1 bin=$2 symbols=$3 name=$4
+    [ -x "$work/$name" ] || die "publish did not produce $work/$name"
+    mkdir -p "$bin"
+    rm -f "$bin/$name" "$bin/$name.dbg"
+    cp "$work/$name" "$bin/$name"
+    if [ -e "$work/$name.dbg" ]; then
+        mkdir -p "$symbols"
+        mv "$work/$name.dbg" "$symbols/$name.dbg"
+    fi
+}
+
+publish_agent() {
+    local work=$1 bin=$2 symbols=$3
+    shift 3
+    local log=$work.log cause=
+    rm -rf "$work"
+    SECRET_AGENT_FORM=nativeaot
+    if ! have_c_linker; then
+        cause="no C linker (gcc or clang) in PATH"
+    elif ! dotnet publish src/SecretAgent.Agent -c Release -r linux-x64 -o "$work" "$@" >"$log" 2>&1; then
+        cause=$(aot_missing_cause "$log")
+        [ -n "$cause" ] || { grep -E 'error|warn' "$log" | tail -n 20 >&2; die "publishing the NativeAOT agent failed; see $log"; }
+    fi
+    if [ -n "$cause" ]; then
+        trimmed_fallback "$cause"
+        SECRET_AGENT_FORM=trimmed
+        rm -rf "$work"
+        dotnet publish src/SecretAgent.Agent -c Release -r linux-x64 -o "$work" -p:SecretAgentAot=false "$@" >"$log" 2>&1 \
+            || { grep -E 'error|warn' "$log" | tail -n 20 >&2; die "publishing the trimmed agent failed; see $log"; }
+    fi
+    stage_binary "$work" "$bin" "$symbols" secret-agent
+    export SECRET_AGENT_FORM
+}
+
+publish_admin() {
+    local work=$1 bin=$2
+    shift 2
+    local log=$work.log
+    rm -rf "$work"
+    dotnet publish src/SecretAgent.Admin -c Release -r linux-x64 -o "$work" "$@" >"$log" 2>&1 \
+        || { grep -E 'error|warn' "$log" | tail -n 20 >&2; die "publishing secret-agent-admin failed; see $log"; }
+    stage_binary "$work" "$bin" "$work/symbols" secret-agent-admin
+}
