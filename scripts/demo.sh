@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The demo, on the embedded local store and local key (no AWS account needed):
-#   1. builds secret-agent (NativeAOT, as shipped in images; the trimmed build, announced, if the NativeAOT toolchain
-#      is missing) and secret-agent-admin (self-contained, trimmed);
+#   1. builds secret-agent and secret-agent-admin as they ship: NativeAOT (the trimmed build, announced, if the
+#      NativeAOT toolchain is missing);
 #   2. IT: creates a local key and encrypts the sample configs into a local store with secret-agent-admin;
 #   3. the agent: reads samples/app/secret-agent.yaml, fetches, verifies and decrypts the configs, writes them onto a
 #      tmpfs directory in one atomic swap, and execs the sample app, which lists what arrived (never a value).
@@ -17,11 +17,11 @@ die() { printf 'scripts/demo.sh: error: %s\n' "$*" >&2; exit 1; }
 # shellcheck source=scripts/lib/publish.sh
 . "$root/scripts/lib/publish.sh"
 
-step "build both tools (dotnet publish, linux-x64, self-contained; the agent NativeAOT, a minute or two)"
+step "build both tools (dotnet publish, linux-x64, NativeAOT; a few minutes)"
 bin=$root/.demo/bin
 publish_agent "$root/.demo/publish/agent" "$bin" "$root/.demo/symbols"
-publish_admin "$root/.demo/publish/admin" "$bin"
-echo "agent: $SECRET_AGENT_FORM (symbols, if any: .demo/symbols/)"
+publish_admin "$root/.demo/publish/admin" "$bin" "$root/.demo/symbols"
+echo "agent: $SECRET_AGENT_FORM, admin: $SECRET_AGENT_ADMIN_FORM (symbols, if any: .demo/symbols/)"
 ls -lh "$bin/secret-agent" "$bin/secret-agent-admin" | awk '{print $5, $9}'
 
 step "IT: create a local key and a local store (stand-ins for KMS and S3)"

@@ -153,14 +153,14 @@ build_and_publish() {
     check_sdk_matches_locks
     dotnet restore --locked-mode
     dotnet build -c Release --no-restore
-    # The shipped forms: the agent NativeAOT (trimmed ReadyToRun only as an announced fallback, never silently in CI),
-    # the admin tool trimmed single-file. Symbols go to artifacts/symbols, never into artifacts/bin (images copy it).
+    # The shipped form: NativeAOT (trimmed ReadyToRun only as an announced fallback, never silently in CI). Symbols
+    # go to artifacts/symbols, never into artifacts/bin (images copy from it).
     publish_agent "$ARTIFACTS/publish/agent" "$ARTIFACTS/bin" "$ARTIFACTS/symbols" -p:RestoreLockedMode=true
-    publish_admin "$ARTIFACTS/publish/admin" "$ARTIFACTS/bin" -p:RestoreLockedMode=true
+    publish_admin "$ARTIFACTS/publish/admin" "$ARTIFACTS/bin" "$ARTIFACTS/symbols" -p:RestoreLockedMode=true
     export SECRET_AGENT_BIN=$ARTIFACTS/bin/secret-agent
     export SECRET_AGENT_ADMIN_BIN=$ARTIFACTS/bin/secret-agent-admin
     note "SECRET_AGENT_BIN=$SECRET_AGENT_BIN ($SECRET_AGENT_FORM, $(du -h "$SECRET_AGENT_BIN" | cut -f1))"
-    note "SECRET_AGENT_ADMIN_BIN=$SECRET_AGENT_ADMIN_BIN ($(du -h "$SECRET_AGENT_ADMIN_BIN" | cut -f1))"
+    note "SECRET_AGENT_ADMIN_BIN=$SECRET_AGENT_ADMIN_BIN ($SECRET_AGENT_ADMIN_FORM, $(du -h "$SECRET_AGENT_ADMIN_BIN" | cut -f1))"
 }
 
 run_tests() {

@@ -2,17 +2,18 @@
 # Source it, then:
 #
 #   publish_agent WORK BIN SYMBOLS [dotnet publish args...]
-#   publish_admin WORK BIN [dotnet publish args...]
+#   publish_admin WORK BIN SYMBOLS [dotnet publish args...]
 #
-# The agent ships NativeAOT. Publishing happens in WORK (wiped first); only the executable is copied to BIN, the
-# directory images copy from, and NativeAOT's symbol file (secret-agent.dbg) is moved to SYMBOLS, so symbols never
-# sit next to a binary that goes into an image.
+# Both tools ship NativeAOT (src/NativeAot.props). Publishing happens in WORK (wiped first); only the executable is
+# copied to BIN, the directory images copy from, and NativeAOT's symbol file (NAME.dbg) is moved to SYMBOLS, so
+# symbols never sit next to a binary that goes into an image.
 #
 # When the NativeAOT toolchain is missing - no C linker (gcc or clang), or no NativeAOT packs for this SDK's runtime
-# on the package registry (they are served for one runtime version only) - one line names the cause and the agent
+# on the package registry (they are served for one runtime version only) - one line names the cause and the tool
 # is published as the trimmed ReadyToRun single file instead (-p:SecretAgentAot=false). In CI (CI=true) that is an
 # error, because CI must test the shipped form, unless SECRET_AGENT_ALLOW_TRIMMED=1 allows it explicitly. Any other
-# publish failure is an error everywhere. Afterwards SECRET_AGENT_FORM is "nativeaot" or "trimmed".
+# publish failure is an error everywhere. Afterwards SECRET_AGENT_FORM (agent) and SECRET_AGENT_ADMIN_FORM
+# (admin) are "nativeaot" or "trimmed".
 #
 # Callers define die() (one line on stderr, non-zero exit) and may define note() (progress lines).
 
@@ -44,11 +45,11 @@ aot_missing_cause() {
 
 # Falls back to the trimmed build, or stops in CI: CI must test what ships.
 trimmed_fallback() {
-    local cause=$1
+    local name=$1 cause=$2
     if [ "${CI:-}" = true ] && [ "${SECRET_AGENT_ALLOW_TRIMMED:-}" != 1 ]; then
-        die "cannot publish the NativeAOT agent: $cause; CI tests the shipped NativeAOT form (set SECRET_AGENT_ALLOW_TRIMMED=1 to test the trimmed build instead)"
+        die "cannot publish $name as NativeAOT: $cause; CI tests the shipped NativeAOT form (set SECRET_AGENT_ALLOW_TRIMMED=1 to test the trimmed build instead)"
     fi
-    printf 'warning: NativeAOT agent not built: %s; falling back to the trimmed ReadyToRun build (-p:SecretAgentAot=false), which is not what ships\n' "$cause" >&2
+    printf 'warning: %s not built as NativeAOT: %s; falling back to the trimmed ReadyToRun build (-p:SecretAgentAot=false), which is not what ships\n' "$name" "$cause" >&2
 }
 
 # Copies the executable to BIN and moves symbols (if any) to SYMBOLS; nothing else leaves WORK.
@@ -64,35 +65,38 @@ stage_binary() {
     fi
 }
 
-publish_agent() {
-    local work=$1 bin=$2 symbols=$3
-    shift 3
+# publish_tool PROJECT NAME WORK BIN SYMBOLS [args]: NativeAOT, or the announced trimmed fallback; sets FORM.
+publish_tool() {
+    local project=$1 name=$2 work=$3 bin=$4 symbols=$5
+    shift 5
     local log=$work.log cause=
     rm -rf "$work"
-    SECRET_AGENT_FORM=nativeaot
+    mkdir -p "$(dirname "$work")"
+    FORM=nativeaot
     if ! have_c_linker; then
         cause="no C linker (gcc or clang) in PATH"
-    elif ! dotnet publish src/SecretAgent.Agent -c Release -r linux-x64 -o "$work" "$@" >"$log" 2>&1; then
+    elif ! dotnet publish "src/$project" -c Release -r linux-x64 -o "$work" "$@" >"$log" 2>&1; then
         cause=$(aot_missing_cause "$log")
-        [ -n "$cause" ] || { grep -E 'error|warn' "$log" | tail -n 20 >&2; die "publishing the NativeAOT agent failed; see $log"; }
+        [ -n "$cause" ] || { grep -E 'error|warn' "$log" | tail -n 20 >&2; die "publishing $name (NativeAOT) failed; see $log"; }
     fi
     if [ -n "$cause" ]; then
-        trimmed_fallback "$cause"
-        SECRET_AGENT_FORM=trimmed
+        trimmed_fallback "$name" "$cause"
+        FORM=trimmed
         rm -rf "$work"
-        dotnet publish src/SecretAgent.Agent -c Release -r linux-x64 -o "$work" -p:SecretAgentAot=false "$@" >"$log" 2>&1 \
-            || { grep -E 'error|warn' "$log" | tail -n 20 >&2; die "publishing the trimmed agent failed; see $log"; }
+        dotnet publish "src/$project" -c Release -r linux-x64 -o "$work" -p:SecretAgentAot=false "$@" >"$log" 2>&1 \
+            || { grep -E 'error|warn' "$log" | tail -n 20 >&2; die "publishing $name (trimmed) failed; see $log"; }
     fi
-    stage_binary "$work" "$bin" "$symbols" secret-agent
+    stage_binary "$work" "$bin" "$symbols" "$name"
+}
+
+publish_agent() {
+    publish_tool SecretAgent.Agent secret-agent "$@"
+    SECRET_AGENT_FORM=$FORM
     export SECRET_AGENT_FORM
 }
 
 publish_admin() {
-    local work=$1 bin=$2
-    shift 2
-    local log=$work.log
-    rm -rf "$work"
-    dotnet publish src/SecretAgent.Admin -c Release -r linux-x64 -o "$work" "$@" >"$log" 2>&1 \
-        || { grep -E 'error|warn' "$log" | tail -n 20 >&2; die "publishing secret-agent-admin failed; see $log"; }
-    stage_binary "$work" "$bin" "$work/symbols" secret-agent-admin
+    publish_tool SecretAgent.Admin secret-agent-admin "$@"
+    SECRET_AGENT_ADMIN_FORM=$FORM
+    export SECRET_AGENT_ADMIN_FORM
 }
