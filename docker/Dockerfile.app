@@ -1,7 +1,7 @@
 # The sample application image: secret-agent as ENTRYPOINT in front of the sample app.
 # Built from local parts only (no registry is reachable in CI): BASE is a debootstrap'ed Debian imported with
 # `docker import` by scripts/test.sh. The build context is a staging directory holding just these files:
-#   secret-agent         the published self-contained binary (artifacts/bin/secret-agent)
+#   secret-agent         the published NativeAOT executable (artifacts/bin/secret-agent; never its .dbg symbols)
 #   app.sh               samples/app/app.sh
 #   secret-agent.yaml    samples/app/secret-agent.yaml
 ARG BASE=secret-agent-test-base:bookworm

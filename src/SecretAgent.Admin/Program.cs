@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SecretAgent.Admin.Commands;
 using SecretAgent.Core.Errors;
+using SecretAgent.Core.Processes;
 
 namespace SecretAgent.Admin;
 
@@ -11,6 +12,8 @@ internal static class Program
 
     private static async Task<int> Main(string[] args)
     {
+        // The tool holds plaintext configs and AWS credentials: no core dump, no same-uid ptrace, like the agent.
+        ProcessHardening.Apply();
         var root = new RootCommand($"{Name}: encrypt configs under a KMS key into S3 (S3 Encryption Client format) for secret-agent")
         {
             AdminOptions.Source,
