@@ -34,8 +34,12 @@ have_c_linker() { command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 
 # Why a NativeAOT publish failed, if it is a missing toolchain (a fallback reason); empty for any other failure.
 aot_missing_cause() {
     local log=$1
-    if grep -Eq 'NU110[1-3].*(NativeAOT|ILCompiler)' "$log"; then
-        echo "the NativeAOT packs for .NET runtime $(sdk_runtime_version) are not on the package registry"
+    local line package version
+    line=$(grep -E 'NU110[1-3]: Unable to find package [^ ]*(NativeAOT|ILCompiler)' "$log" | head -n 1)
+    if [ -n "$line" ]; then
+        package=$(sed -E 's/.*Unable to find package ([^ ]*[^ .]).*/\1/' <<<"$line")
+        version=$(sed -nE 's/.*with version \(= ([^)]*)\).*/\1/p' <<<"$line")
+        echo "the NativeAOT packs for .NET runtime ${version:-$(sdk_runtime_version)} are not on the package registry (no $package${version:+ $version})"
     elif grep -q "Platform linker (" "$log"; then
         echo "no C linker (gcc or clang) in PATH"
     elif grep -q "Symbol stripping tool (" "$log"; then
