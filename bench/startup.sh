@@ -91,7 +91,8 @@ peak_rss_kb() {
 
 measure() {
     local form=$1 manifest=$2 label=$3 binary=$OUT/$1/secret-agent
-    "$binary" fetch --manifest "$manifest" --dir "$TARGET" >/dev/null || die "$form fetch of $label failed"
+    "$binary" fetch --manifest "$manifest" --dir "$TARGET" >/dev/null 2>"$WORK/check.log" \
+        || { cat "$WORK/check.log" >&2; die "$form fetch of $label failed"; }
     hyperfine --style none --warmup 3 --runs "$RUNS" --export-json "$WORK/$form-$label.json" \
         --prepare "rm -rf '$TARGET'/* '$TARGET'/..?* 2>/dev/null || true" \
         "$binary fetch --manifest $manifest --dir $TARGET" >/dev/null
@@ -106,17 +107,17 @@ report() {
     aot_size=$(stat -c %s "$OUT/aot/secret-agent")
     r2r_size=$(stat -c %s "$OUT/r2r/secret-agent")
     echo
-    echo "== secret-agent fetch against moto on 127.0.0.1 ($(nproc) cores, $RUNS runs, $(date -u +%F))"
+    echo "== secret-agent fetch against moto on 127.0.0.1 ($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg), $RUNS runs, $(date -u +%F))"
     printf '| %-24s | %12s | %12s | %9s |\n' "" "NativeAOT" "ReadyToRun" "AOT/R2R"
     printf '|%s|%s|%s|%s|\n' "--------------------------" "--------------" "--------------" "-----------"
-    printf '| %-24s | %9.1f MB | %9.1f MB | %9s |\n' "binary size" "$(echo "$aot_size/1048576" | bc -l)" \
+    printf '| %-24s | %8.1f MiB | %8.1f MiB | %9s |\n' "binary size" "$(echo "$aot_size/1048576" | bc -l)" \
         "$(echo "$r2r_size/1048576" | bc -l)" "$(ratio "$aot_size" "$r2r_size")"
     for label in one ten; do
         local n=1
         [ $label = ten ] && n=10
         printf '| %-24s | %9s ms | %9s ms | %9s |\n' "fetch $n: mean time" "${MEAN[aot-$label]}" "${MEAN[r2r-$label]}" \
             "$(ratio "${MEAN[aot-$label]}" "${MEAN[r2r-$label]}")"
-        printf '| %-24s | %9.1f MB | %9.1f MB | %9s |\n' "fetch $n: peak RSS" "$(echo "${RSS[aot-$label]}/1024" | bc -l)" \
+        printf '| %-24s | %8.1f MiB | %8.1f MiB | %9s |\n' "fetch $n: peak RSS" "$(echo "${RSS[aot-$label]}/1024" | bc -l)" \
             "$(echo "${RSS[r2r-$label]}/1024" | bc -l)" "$(ratio "${RSS[aot-$label]}" "${RSS[r2r-$label]}")"
     done
 }
