@@ -18,13 +18,17 @@ internal abstract record FaultAction
     public static FaultAction Respond(int status, string reason, IEnumerable<(string Name, string Value)>? headers = null, string body = "") =>
         new RespondAction(status, reason, [.. headers ?? []], Encoding.UTF8.GetBytes(body));
 
-    /// <summary>An S3 redirect (301 PermanentRedirect, 307 TemporaryRedirect) as S3 sends it, with the bucket's region.</summary>
+    /// <summary>
+    /// An S3 redirect (301 PermanentRedirect, 307 TemporaryRedirect) as S3 sends it, with the bucket's region. The
+    /// Location points at a closed loopback port, not at amazonaws.com, so a client that follows it never leaves
+    /// the machine.
+    /// </summary>
     public static FaultAction S3Redirect(int status, string bucket, string region)
     {
         var code = status == 301 ? "PermanentRedirect" : "TemporaryRedirect";
         var endpoint = $"{bucket}.s3.{region}.amazonaws.com";
         var body = $"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>redirect</Message><Endpoint>{endpoint}</Endpoint><Bucket>{bucket}</Bucket></Error>";
-        return Respond(status, status == 301 ? "Moved Permanently" : "Temporary Redirect", [("Content-Type", "application/xml"), ("x-amz-bucket-region", region), ("Location", $"https://{endpoint}/")], body);
+        return Respond(status, status == 301 ? "Moved Permanently" : "Temporary Redirect", [("Content-Type", "application/xml"), ("x-amz-bucket-region", region), ("Location", "http://127.0.0.1:9/")], body);
     }
 
     /// <summary>A KMS JSON-protocol error, e.g. ("DisabledException") or (500, "KMSInternalException").</summary>
