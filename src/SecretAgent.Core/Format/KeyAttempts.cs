@@ -12,7 +12,7 @@ internal sealed class KeyAttempts
     private readonly List<SecretAgentException> refusals = [];
 
     public static bool MovesOn(SecretAgentException error) =>
-        error.Kind is ErrorKind.NotFound or ErrorKind.KeyUnusable or ErrorKind.AccessDenied or ErrorKind.Integrity;
+        error.Kind is ErrorKind.NotFound or ErrorKind.KeyUnusable or ErrorKind.AccessDenied or ErrorKind.Integrity or ErrorKind.WrongKey;
 
     public void Add(SecretAgentException refusal) => refusals.Add(refusal);
 
@@ -36,7 +36,7 @@ internal sealed class KeyAttempts
     private static int Rank(ErrorKind kind) => kind switch
     {
         ErrorKind.AccessDenied or ErrorKind.KeyUnusable => 3,
-        ErrorKind.Integrity => 2,
+        ErrorKind.Integrity or ErrorKind.WrongKey => 2,
         _ => 1,
     };
 
