@@ -34,7 +34,7 @@ internal sealed class FaultProxy : IDisposable
     public Uri Endpoint => new($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture)}");
 
     /// <summary>Every request received so far, in arrival order.</summary>
-    public IReadOnlyList<ProxyRequest> Requests
+    public IReadOnlyList<ProxyRequest> Received
     {
         get
         {
@@ -57,7 +57,7 @@ internal sealed class FaultProxy : IDisposable
         return rule;
     }
 
-    public int Count(Func<ProxyRequest, bool> match) => Requests.Count(match);
+    public int Count(Func<ProxyRequest, bool> match) => Received.Count(match);
 
     public void Dispose()
     {
