@@ -26,6 +26,7 @@ public sealed class AwsClients : IDisposable
         AWSConfigs.LoggingConfig.LogResponses = ResponseLoggingOption.Never;
         AWSConfigs.LoggingConfig.LogTo = LoggingOptions.None;
         AWSConfigs.LoggingConfig.LogMetrics = false;
+        NoRedirects.Register();
     }
 
     public AwsClients(AwsSettings settings)
@@ -97,6 +98,9 @@ public sealed class AwsClients : IDisposable
         config.Timeout = settings.AttemptTimeout;
         config.LogResponse = false;
         config.LogMetrics = false;
+
+        // A redirect is reported, never followed (here by HttpClient, in the pipeline by NoRedirects).
+        config.AllowAutoRedirect = false;
 
         // ServiceURL and RegionEndpoint reset each other; with an endpoint the region only signs requests.
         if (endpoint is not null)

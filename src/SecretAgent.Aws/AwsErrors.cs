@@ -44,6 +44,7 @@ internal static class AwsErrors
                 new SecretAgentException(ErrorKind.Usage, "no AWS region configured (set AWS_REGION)"),
             AmazonClientException client when IsMissingCredentials(client) =>
                 new SecretAgentException(ErrorKind.NoCredentials, "no AWS credentials found"),
+            _ when BadResponse(exception) is { } detail => Unavailable(service, $"bad response from the endpoint ({detail})"),
             HttpRequestException or IOException or SocketException or AmazonClientException =>
                 Unavailable(service, $"cannot reach the endpoint ({Describe(exception)})"),
             _ => null,
@@ -59,6 +60,26 @@ internal static class AwsErrors
     private static bool IsMissingCredentials(AmazonClientException exception) =>
         exception.Message.Contains("resolve AWS credentials", StringComparison.Ordinal)
         || exception.Message.Contains("Unable to find credentials", StringComparison.Ordinal);
+
+    // The endpoint answered, but not with HTTP the client accepts: a broken proxy or gateway, not a network outage.
+    private static string? BadResponse(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is HttpRequestException http)
+            {
+                return http.HttpRequestError switch
+                {
+                    HttpRequestError.ConfigurationLimitExceeded => "response headers over the client's limit",
+                    HttpRequestError.InvalidResponse or HttpRequestError.HttpProtocolError => "malformed HTTP response",
+                    HttpRequestError.ResponseEnded => "response ended early",
+                    _ => null,
+                };
+            }
+        }
+
+        return null;
+    }
 
     // The innermost socket error is the useful part ("ConnectionRefused"), and it never quotes data.
     private static string Describe(Exception exception)

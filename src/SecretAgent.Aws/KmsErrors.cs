@@ -14,7 +14,7 @@ internal static class KmsErrors
     {
         InvalidCiphertextException =>
             new(ErrorKind.Integrity, "KMS refused the data key: the encryption context or key blob does not match"),
-        IncorrectKeyException => new(ErrorKind.Integrity, $"the data key was encrypted under a key other than {keyId}"),
+        IncorrectKeyException => new(ErrorKind.WrongKey, $"the data key was encrypted under a key other than {keyId}"),
         DisabledException or KMSInvalidStateException => new(ErrorKind.KeyUnusable, $"KMS key {keyId} is disabled or pending deletion"),
         InvalidKeyUsageException => new(ErrorKind.KeyUnusable, $"KMS key {keyId} is not a symmetric ENCRYPT_DECRYPT key"),
         NotFoundException => new(ErrorKind.NotFound, $"KMS key {keyId} not found"),

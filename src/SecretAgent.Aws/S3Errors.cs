@@ -8,6 +8,7 @@ namespace SecretAgent.Aws;
 internal static class S3Errors
 {
     private const string Service = "S3";
+    private const string ChecksumMismatch = "Expected hash not equal to calculated hash";
 
     /// <summary>Returns the mapped error, or null for a cancellation the caller asked for (let it propagate).</summary>
     public static SecretAgentException? Map(Exception exception, string bucket, string? key, CancellationToken cancellationToken)
@@ -20,6 +21,20 @@ internal static class S3Errors
             {
                 return mapped;
             }
+        }
+
+        if (exception is RedirectRefusedException redirect)
+        {
+            var region = PlainRegion(redirect.Region);
+            return redirect.Status is HttpStatusCode.MovedPermanently or HttpStatusCode.PermanentRedirect
+                ? WrongRegion(bucket, region, "PermanentRedirect")
+                : Redirected(bucket, region, "TemporaryRedirect");
+        }
+
+        if (exception is AmazonClientException { Message: ChecksumMismatch })
+        {
+            // The SDK checks the body against the response's checksum at its end: a lying Content-Length cuts it short.
+            return new SecretAgentException(ErrorKind.Integrity, $"object {where} body does not match the response checksum (truncated or altered in transit)");
         }
 
         return AwsErrors.MapCommon(exception, Service, cancellationToken)
@@ -40,8 +55,7 @@ internal static class S3Errors
             "NoSuchKey" or "NoSuchVersion" => new(ErrorKind.NotFound, $"object {where} not found"),
             "PreconditionFailed" or "ConditionalRequestConflict" => Conflict(),
             "AccessDenied" or "AllAccessDisabled" => Denied(where, code),
-            "PermanentRedirect" or "AuthorizationHeaderMalformed" or "IllegalLocationConstraintException" =>
-                new(ErrorKind.Usage, $"bucket {bucket} is in another region ({code}); set AWS_REGION to the bucket's region"),
+            "PermanentRedirect" or "AuthorizationHeaderMalformed" or "IllegalLocationConstraintException" => WrongRegion(bucket, null, code),
             _ => exception.StatusCode switch
             {
                 HttpStatusCode.NotFound => new(ErrorKind.NotFound, $"object {where} not found"),
@@ -52,6 +66,22 @@ internal static class S3Errors
             },
         };
     }
+
+    // A 301 means the bucket lives in another region: a setting to fix, not an outage (exit 64, like a missing region).
+    private static SecretAgentException WrongRegion(string bucket, string? region, string code) =>
+        region is not null
+            ? new(ErrorKind.Usage, $"bucket {bucket} is in region {region} ({code}); set AWS_REGION={region}")
+            : new(ErrorKind.Usage, $"bucket {bucket} is in another region ({code}); set AWS_REGION to the bucket's region");
+
+    // A 307 is S3 still routing a new or moved bucket: transient, so unavailable (69).
+    private static SecretAgentException Redirected(string bucket, string? region, string code) =>
+        new(ErrorKind.Unavailable, region is not null
+            ? $"S3 temporarily redirected bucket {bucket} to region {region} ({code}); retry, or set AWS_REGION={region}"
+            : $"S3 temporarily redirected bucket {bucket} ({code}); retry, or check AWS_REGION");
+
+    // The region comes from a response header: quote it back only if it looks like a region name.
+    private static string? PlainRegion(string? region) =>
+        region is { Length: > 0 and <= 32 } && region.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-') ? region : null;
 
     private static SecretAgentException Conflict() =>
         new(ErrorKind.Conflict, "config was changed by someone else while publishing; retry");

@@ -51,8 +51,21 @@ internal static class PutCommand
             CryptographicOperations.ZeroMemory(plaintext);
         }
 
+        WarnAboutSkipped(context, result);
         Print(context, result, format);
         return 0;
+    }
+
+    // Forged or misplaced generation claims were passed over; they stay in the history until IT deletes them.
+    private static void WarnAboutSkipped(AdminContext context, PublishResult result)
+    {
+        foreach (var skipped in result.Skipped)
+        {
+            var remove = context.Source.IsS3 && skipped.VersionId is not null
+                ? $"; delete it: aws s3api delete-object --bucket {context.Source.Bucket} --key {context.Source.ObjectKey(result.Name)} --version-id {skipped.VersionId}"
+                : string.Empty;
+            Console.Error.WriteLine($"{Program.Name}: warning: config '{result.Name}': ignored version {skipped.VersionId ?? "-"}, which claims generation {skipped.ClaimedGeneration}: {skipped.Reason}{remove}");
+        }
     }
 
     private static void Print(AdminContext context, PublishResult result, EnvelopeFormat format)
@@ -69,6 +82,17 @@ internal static class PutCommand
                 w.WriteString("keyArn", result.KeyArn);
                 w.WriteString("format", format.ToString().ToLowerInvariant());
                 w.WriteString("source", context.Source.Scope);
+                w.WriteStartArray("skippedVersions");
+                foreach (var skipped in result.Skipped)
+                {
+                    w.WriteStartObject();
+                    w.WriteNullable("versionId", skipped.VersionId);
+                    w.WriteNumber("claimedGeneration", skipped.ClaimedGeneration);
+                    w.WriteString("reason", skipped.Reason);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
                 w.WriteEndObject();
             });
             return;

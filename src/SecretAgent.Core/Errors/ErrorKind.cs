@@ -7,6 +7,9 @@ public enum ErrorKind
     Usage,
     Manifest,
     Integrity,
+
+    /// <summary>The data key was made under another key than the pinned one (KMS IncorrectKey): exit 65, like Integrity.</summary>
+    WrongKey,
     NotFound,
     Unavailable,
     Target,
@@ -25,7 +28,7 @@ public static class ErrorKindExtensions
     {
         ErrorKind.Usage => ExitCodes.Usage,
         ErrorKind.Manifest => ExitCodes.Manifest,
-        ErrorKind.Integrity => ExitCodes.Integrity,
+        ErrorKind.Integrity or ErrorKind.WrongKey => ExitCodes.Integrity,
         ErrorKind.NotFound => ExitCodes.NotFound,
         ErrorKind.Unavailable => ExitCodes.Unavailable,
         ErrorKind.Target => ExitCodes.Target,

@@ -128,6 +128,7 @@ internal static class EnvelopeParser
         var text = context[EncryptionContext.GenerationKey];
         var canonical = text.Length is > 0 and <= 18 && text[0] != '0' && text.All(char.IsAsciiDigit);
         return canonical && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var generation)
+            && generation <= EncryptionContext.MaxGeneration
             ? generation
             : throw Refuse(config, "encryption context generation is not a positive decimal");
     }

@@ -58,7 +58,7 @@ public static class EnvelopeReader
 
     /// <summary>
     /// Tries each allowed key id in order, always pinned, so KMS never decrypts under a key outside the allowlist.
-    /// With several ids, a refusal by one is expected and the next is tried; the last refusal is reported.
+    /// A refusal that concerns one key moves on to the next (<see cref="KeyAttempts"/>).
     /// </summary>
     private static async Task<DataKey> UnwrapAsync(
         Envelope envelope, string config, IReadOnlyList<string> allowedKeyIds, IKeyService keys, CancellationToken cancellationToken)
@@ -70,20 +70,20 @@ public static class EnvelopeReader
             throw new SecretAgentException(ErrorKind.Usage, "no KMS key ids are allowed (set SECRET_AGENT_KMS_KEY_ID)", config);
         }
 
-        SecretAgentException? last = null;
+        var attempts = new KeyAttempts();
         foreach (var keyId in allowedKeyIds)
         {
             try
             {
                 return await keys.DecryptAsync(envelope.EncryptedDataKey, keyId, envelope.Context, cancellationToken);
             }
-            catch (SecretAgentException ex) when (ex.Kind is ErrorKind.Integrity or ErrorKind.AccessDenied)
+            catch (SecretAgentException ex) when (KeyAttempts.MovesOn(ex))
             {
-                last = ex.ForConfig(config);
+                attempts.Add(ex);
             }
         }
 
-        throw last!;
+        throw attempts.Failure(config);
     }
 
     private static SecretAgentException Refuse(ExpectedBinding expected, string message) =>

@@ -17,6 +17,9 @@ public sealed class EncryptionContext : IReadOnlyDictionary<string, string>, IEq
     public const string GenerationKey = "secret-agent:generation";
     public const string CekAlgKey = "aws:x-amz-cek-alg";
 
+    /// <summary>The largest generation readers accept: at most 18 decimal digits, so it always fits a long.</summary>
+    public const long MaxGeneration = 999_999_999_999_999_999;
+
     private readonly SortedDictionary<string, string> entries;
 
     public EncryptionContext(IEnumerable<KeyValuePair<string, string>> entries)

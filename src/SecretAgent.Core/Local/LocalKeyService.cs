@@ -53,7 +53,7 @@ public sealed class LocalKeyService : IKeyService
 
         if (!blob.Slice(4, FingerprintLength).SequenceEqual(Fingerprint(key)))
         {
-            throw new SecretAgentException(ErrorKind.Integrity, $"the data key was encrypted under a key other than {keyId}");
+            throw new SecretAgentException(ErrorKind.WrongKey, $"the data key was encrypted under a key other than {keyId}");
         }
 
         var plaintext = new byte[LocalKeyFile.KeyLength];

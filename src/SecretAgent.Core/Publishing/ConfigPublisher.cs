@@ -8,7 +8,8 @@ namespace SecretAgent.Core.Publishing;
 /// <summary>
 /// Encrypts and stores a config as the next generation of its name. The write is a compare-and-swap on the ETag
 /// read at the start, so of two concurrent publishers exactly one wins and the other gets kind Conflict instead of
-/// silently overwriting (and both can't claim the same generation).
+/// silently overwriting (and both can't claim the same generation). The generation is one above the highest
+/// authenticated generation in the name's version history (<see cref="GenerationFloor"/>).
 /// </summary>
 public sealed class ConfigPublisher
 {
@@ -32,13 +33,14 @@ public sealed class ConfigPublisher
         CheckInput(name, plaintext, keyId);
         var key = store.Source.ObjectKey(name);
         var current = await store.HeadAsync(key, cancellationToken);
-        var generation = (current is null ? await HighestPastGenerationAsync(key, name, cancellationToken) : EnvelopeReader.Parse(current.Metadata, name).Generation) + 1;
+        var floor = await new GenerationFloor(store, keys).FindAsync(name, keyId, cancellationToken);
+        var generation = Next(floor, name);
         var context = EncryptionContext.ForConfig(name, store.Source.Scope, generation);
         var sealedObject = await EnvelopeWriter.SealAsync(plaintext, context, keyId, format, keys, cancellationToken);
         try
         {
             var stored = await store.PutAsync(key, sealedObject.Body, sealedObject.Metadata, current?.ETag, cancellationToken);
-            return new PublishResult(name, generation, stored.VersionId, stored.ETag, sealedObject.KeyArn);
+            return new PublishResult(name, generation, stored.VersionId, stored.ETag, sealedObject.KeyArn) { Skipped = floor.Skipped };
         }
         catch (SecretAgentException ex)
         {
@@ -46,41 +48,10 @@ public sealed class ConfigPublisher
         }
     }
 
-    /// <summary>
-    /// With no current object the config is new, or was removed: in a versioned bucket its old versions remain, and
-    /// continuing above them keeps generations monotonic, so an agent's rollback floor still holds after a re-publish.
-    /// </summary>
-    private async Task<long> HighestPastGenerationAsync(string key, string name, CancellationToken cancellationToken)
-    {
-        IReadOnlyList<ObjectInfo> versions;
-        try
-        {
-            versions = await store.ListVersionsAsync(key, cancellationToken);
-        }
-        catch (SecretAgentException ex) when (ex.Kind is ErrorKind.NotFound or ErrorKind.AccessDenied)
-        {
-            // No versions, or no permission to list them (a put-only role): start at 1.
-            return 0;
-        }
-
-        return versions
-            .Where(v => !v.IsDeleteMarker)
-            .Select(v => TryGeneration(v, name))
-            .DefaultIfEmpty(0)
-            .Max();
-    }
-
-    private static long TryGeneration(ObjectInfo version, string name)
-    {
-        try
-        {
-            return EnvelopeReader.Parse(version.Metadata, name).Generation;
-        }
-        catch (SecretAgentException)
-        {
-            return 0;
-        }
-    }
+    // Readers refuse a generation above the largest they parse, so put never publishes one.
+    private static long Next(Floor floor, string name) => floor.Generation < EncryptionContext.MaxGeneration
+        ? floor.Generation + 1
+        : throw new SecretAgentException(ErrorKind.Integrity, $"generation {floor.Generation}, authenticated by KMS, is the largest readers accept; publish under a new config name", name);
 
     private static void CheckInput(string name, ReadOnlyMemory<byte> plaintext, string keyId)
     {

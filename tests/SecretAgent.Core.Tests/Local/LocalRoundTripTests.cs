@@ -65,7 +65,7 @@ public sealed class LocalRoundTripTests : IDisposable
     }
 
     [Fact]
-    public async Task Open_WhenKeyIsNotAllowed_RefusesWithIntegrity()
+    public async Task Open_WhenKeyIsNotAllowed_RefusesAsWrongKey()
     {
         await PublishAsync("a.json", EnvelopeFormat.V2, generation: 1);
         var otherKey = Path.Combine(dir, "other.key");
@@ -75,7 +75,8 @@ public sealed class LocalRoundTripTests : IDisposable
         var error = await Assert.ThrowsAsync<SecretAgentException>(() =>
             EnvelopeReader.OpenAsync(stored, new ExpectedBinding("a.json", store.Source.Scope), ["file://" + otherKey], keys, default));
 
-        Assert.Equal(ErrorKind.Integrity, error.Kind);
+        Assert.Equal(ErrorKind.WrongKey, error.Kind);
+        Assert.Equal(65, error.ExitCode);
         Assert.Contains("other than", error.Message, StringComparison.Ordinal);
     }
 

@@ -16,7 +16,7 @@ public sealed class KmsErrorMappingTests
 
     [Theory]
     [InlineData(400, "InvalidCiphertextException", ErrorKind.Integrity, "KMS refused the data key: the encryption context or key blob does not match")]
-    [InlineData(400, "IncorrectKeyException", ErrorKind.Integrity, "the data key was encrypted under a key other than " + KeyId)]
+    [InlineData(400, "IncorrectKeyException", ErrorKind.WrongKey, "the data key was encrypted under a key other than " + KeyId)]
     [InlineData(400, "DisabledException", ErrorKind.KeyUnusable, "KMS key " + KeyId + " is disabled or pending deletion")]
     [InlineData(400, "KMSInvalidStateException", ErrorKind.KeyUnusable, "KMS key " + KeyId + " is disabled or pending deletion")]
     [InlineData(400, "NotFoundException", ErrorKind.NotFound, "KMS key " + KeyId + " not found")]

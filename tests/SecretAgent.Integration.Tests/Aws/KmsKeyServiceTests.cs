@@ -50,8 +50,8 @@ public sealed class KmsKeyServiceTests(MotoServer moto)
 
         var ex = await Assert.ThrowsAsync<SecretAgentException>(() => keys.DecryptAsync(generated.Encrypted, otherArn, Context, default));
 
-        // AWS answers IncorrectKeyException (Integrity); moto answers AccessDeniedException.
-        Assert.Contains(ex.Kind, new[] { ErrorKind.Integrity, ErrorKind.AccessDenied });
+        // AWS answers IncorrectKeyException (WrongKey); moto answers AccessDeniedException.
+        Assert.Contains(ex.Kind, new[] { ErrorKind.WrongKey, ErrorKind.AccessDenied });
         Assert.Contains(otherArn, ex.Message, StringComparison.Ordinal);
     }
 

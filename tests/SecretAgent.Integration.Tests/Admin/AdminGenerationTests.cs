@@ -1,0 +1,135 @@
+using System.Text.Json.Nodes;
+using Amazon.S3.Model;
+using SecretAgent.Aws;
+using SecretAgent.Core.Format;
+using SecretAgent.Core.Keys;
+using SecretAgent.Integration.Tests.Infrastructure.Faults;
+using SecretAgent.Integration.Tests.Moto;
+
+namespace SecretAgent.Integration.Tests.Admin;
+
+/// <summary>
+/// put's next generation against an attacker with bucket write, through the real admin binary on moto: a restored old
+/// version (defect 2), forged generation claims (defect 3), a listing put may not make, the largest generation.
+/// </summary>
+[Collection(UsesMoto.Name)]
+public sealed class AdminGenerationTests(MotoServer moto)
+{
+    private const string Name = "app.yaml";
+    private const string Forged = "999999999999999999";
+
+    [Fact]
+    public async Task Put_AfterAnOldVersionIsRestoredAsNewest_ContinuesAboveTheWholeHistory()
+    {
+        using var world = await AdminWorld.CreateAsync(moto);
+        var first = world.Put(Name, "one");
+        world.Put(Name, "two");
+        await CopyAsNewestAsync(world, first.GetProperty("versionId").GetString()!);
+
+        var third = world.Put(Name, "three");
+
+        Assert.Equal(3, third.GetProperty("generation").GetInt64());
+        var history = AdminWorld.Json(world.Admin("history", Name, "--json")).GetProperty("versions").EnumerateArray();
+        Assert.Equal([3L, 1L, 2L, 1L], history.Select(v => v.GetProperty("generation").GetInt64()));
+    }
+
+    [Fact]
+    public async Task Put_WhenTheLatestGenerationIsForged_PublishesAboveTheGenuineOneAndSaysHowToClean()
+    {
+        using var world = await AdminWorld.CreateAsync(moto);
+        world.Put(Name, "one");
+        var forged = await CopyAsNewestAsync(world, null, Forged);
+
+        var put = world.Admin("put", Name, world.WriteInput("two"), "--json");
+        var get = world.Admin("get", Name);
+
+        Assert.True(put.ExitCode == 0, put.ToString());
+        var json = AdminWorld.Json(put);
+        Assert.Equal(2, json.GetProperty("generation").GetInt64());
+        var skipped = Assert.Single(json.GetProperty("skippedVersions").EnumerateArray());
+        Assert.Equal(forged, skipped.GetProperty("versionId").GetString());
+        Assert.Equal(long.Parse(Forged, System.Globalization.CultureInfo.InvariantCulture), skipped.GetProperty("claimedGeneration").GetInt64());
+        var warning = Assert.Single(put.StderrLines);
+        Assert.Contains($"ignored version {forged}, which claims generation {Forged}: KMS refused its encryption context (forged generation)", warning, StringComparison.Ordinal);
+        Assert.Contains($"aws s3api delete-object --bucket {world.Bucket} --key prod/{Name} --version-id {forged}", warning, StringComparison.Ordinal);
+        Assert.True(get.ExitCode == 0, get.ToString());
+        Assert.Equal("two", get.Stdout);
+    }
+
+    [Fact]
+    public async Task Put_AfterRemoveOfAForgedVersion_StillContinuesAboveTheGenuineOne()
+    {
+        using var world = await AdminWorld.CreateAsync(moto);
+        world.Put(Name, "one");
+        world.Put(Name, "two");
+        await CopyAsNewestAsync(world, null, Forged);
+        Assert.Equal(0, world.Admin("rm", Name).ExitCode);
+
+        var put = world.Put(Name, "three");
+
+        Assert.Equal(3, put.GetProperty("generation").GetInt64());
+        Assert.Equal("three", world.Admin("get", Name).Stdout);
+    }
+
+    [Fact]
+    public async Task Put_WhenVersionsMayNotBeListed_RefusesInsteadOfRestartingAtOne()
+    {
+        using var world = await AdminWorld.CreateAsync(moto);
+        world.Put(Name, "one");
+        world.Put(Name, "two");
+        Assert.Equal(0, world.Admin("rm", Name).ExitCode);
+        using var proxy = new FaultProxy(moto.Endpoint);
+        var denied = proxy.On(r => r.Service == "s3" && r.Method == "GET" && r.Query.Contains("versions", StringComparison.Ordinal), FaultAction.Respond(403, "Forbidden", [("Content-Type", "application/xml")], "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"));
+        var environment = world.Environment();
+        environment["AWS_ENDPOINT_URL_S3"] = proxy.Endpoint.ToString();
+
+        var put = AdminWorld.Admin(environment, "put", Name, world.WriteInput("three"));
+
+        AdminAssert.FailedCleanly(put, 77, $"config '{Name}': may not list the versions of this config, so put cannot prove its next generation is above every earlier one; allow s3:ListBucketVersions");
+        Assert.True(denied.Hits >= 1);
+        Assert.Equal(66, world.Admin("get", Name).ExitCode);
+    }
+
+    [Fact]
+    public async Task Put_WhenTheGenuineGenerationIsTheLargestReadersAccept_Refuses()
+    {
+        using var world = await AdminWorld.CreateAsync(moto);
+        var keys = new KmsKeyService(moto.Clients());
+        var context = EncryptionContext.ForConfig(Name, world.Source.Scope, EncryptionContext.MaxGeneration);
+        var sealedObject = await EnvelopeWriter.SealAsync("max"u8.ToArray(), context, world.KeyArn, EnvelopeFormat.V3, keys, default);
+        await world.Store().PutAsync(world.Source.ObjectKey(Name), sealedObject.Body, sealedObject.Metadata, null, default);
+
+        var put = world.Admin("put", Name, world.WriteInput("next"));
+
+        AdminAssert.FailedCleanly(put, 65, $"generation {Forged}, authenticated by KMS, is the largest readers accept; publish under a new config name");
+        Assert.Equal("max", world.Admin("get", Name).Stdout);
+    }
+
+    // What an attacker with s3:PutObject can do: copy a version (the latest, or versionId) over the key as its newest
+    // version, optionally with the stored context's generation edited. Returns the new version id.
+    private async Task<string> CopyAsNewestAsync(AdminWorld world, string? versionId, string? generation = null)
+    {
+        var key = world.Source.ObjectKey(Name);
+        var copy = new CopyObjectRequest { SourceBucket = world.Bucket, SourceKey = key, SourceVersionId = versionId, DestinationBucket = world.Bucket, DestinationKey = key };
+        if (generation is not null)
+        {
+            var head = await moto.S3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = world.Bucket, Key = key, VersionId = versionId });
+            copy.MetadataDirective = Amazon.S3.S3MetadataDirective.REPLACE;
+            foreach (var name in head.Metadata.Keys)
+            {
+                var bare = name.StartsWith("x-amz-meta-", StringComparison.Ordinal) ? name["x-amz-meta-".Length..] : name;
+                var value = head.Metadata[name];
+                copy.Metadata.Add(bare, bare == "x-amz-t" ? WithGeneration(value, generation) : value);
+            }
+        }
+
+        return (await moto.S3.CopyObjectAsync(copy)).VersionId;
+    }
+
+    private static string WithGeneration(string contextJson, string generation)
+    {
+        var context = JsonNode.Parse(contextJson)!.AsObject();
+        context[EncryptionContext.GenerationKey] = generation;
+        return context.ToJsonString();
+    }
+}

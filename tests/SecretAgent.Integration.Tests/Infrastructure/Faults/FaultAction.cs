@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text;
+
+namespace SecretAgent.Integration.Tests.Infrastructure.Faults;
+
+/// <summary>
+/// What the fault proxy does with a matched request. Actions that need the real answer get it from the upstream
+/// (moto) first; the others never forward. Every response is sent with Connection: close, one request per connection.
+/// </summary>
+internal abstract record FaultAction
+{
+    public static FaultAction PassThrough { get; } = new ForwardAction(_ => { });
+
+    /// <summary>Closes the client connection with a TCP reset, without answering.</summary>
+    public static FaultAction Reset { get; } = new ResetAction();
+
+    /// <summary>Answers without forwarding.</summary>
+    public static FaultAction Respond(int status, string reason, IEnumerable<(string Name, string Value)>? headers = null, string body = "") =>
+        new RespondAction(status, reason, [.. headers ?? []], Encoding.UTF8.GetBytes(body));
+
+    /// <summary>
+    /// An S3 redirect (301 PermanentRedirect, 307 TemporaryRedirect) as S3 sends it, with the bucket's region. The
+    /// Location points at a closed loopback port, not at amazonaws.com, so a client that follows it never leaves
+    /// the machine.
+    /// </summary>
+    public static FaultAction S3Redirect(int status, string bucket, string region)
+    {
+        var code = status == 301 ? "PermanentRedirect" : "TemporaryRedirect";
+        var endpoint = $"{bucket}.s3.{region}.amazonaws.com";
+        var body = $"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>redirect</Message><Endpoint>{endpoint}</Endpoint><Bucket>{bucket}</Bucket></Error>";
+        return Respond(status, status == 301 ? "Moved Permanently" : "Temporary Redirect", [("Content-Type", "application/xml"), ("x-amz-bucket-region", region), ("Location", "http://127.0.0.1:9/")], body);
+    }
+
+    /// <summary>A KMS JSON-protocol error, e.g. ("DisabledException") or (500, "KMSInternalException").</summary>
+    public static FaultAction KmsError(string type, int status = 400) =>
+        Respond(status, "Error", [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", "fault-proxy")], $"{{\"__type\":\"{type}\",\"message\":\"server text that must not be echoed\"}}");
+
+    /// <summary>Forwards, then sends the upstream's head unchanged but only part of the body: it ends early.</summary>
+    public static FaultAction CutBody(int dropBytes) => new ForwardAction(m => m.Body = m.Body[..Math.Max(0, m.Body.Length - dropBytes)], KeepLength: true);
+
+    /// <summary>Forwards, then announces a Content-Length <paramref name="byBytes"/> shorter than the body it sends.</summary>
+    public static FaultAction ShortContentLength(int byBytes) => new ForwardAction(_ => { }, LengthDelta: -byBytes);
+
+    /// <summary>Forwards, then adds response headers totalling about <paramref name="bytes"/> bytes.</summary>
+    public static FaultAction HugeHeaders(int bytes) => new ForwardAction(m =>
+    {
+        for (var i = 0; i * 8000 < bytes; i++)
+        {
+            m.Headers.Add(new($"x-fault-padding-{i.ToString(CultureInfo.InvariantCulture)}", new string('a', 8000)));
+        }
+    });
+
+    /// <summary>Waits, then does <paramref name="then"/> (a slow endpoint).</summary>
+    public static FaultAction Delay(TimeSpan delay, FaultAction? then = null) => new DelayAction(delay, then ?? PassThrough);
+
+    internal sealed record ForwardAction(Action<HttpMessage> Edit, bool KeepLength = false, int LengthDelta = 0) : FaultAction;
+
+    internal sealed record RespondAction(int Status, string Reason, (string Name, string Value)[] Headers, byte[] Body) : FaultAction;
+
+    internal sealed record DelayAction(TimeSpan Wait, FaultAction Then) : FaultAction;
+
+    internal sealed record ResetAction : FaultAction;
+}
+
+/// <summary>
+/// One rule: requests it matches get its action, at most <c>times</c> times (then later rules and finally pass-through
+/// apply). <see cref="Hits"/> counts the requests it acted on.
+/// </summary>
+internal sealed class FaultRule(Func<ProxyRequest, bool> match, FaultAction action, int? times)
+{
+    private int hits;
+
+    public FaultAction Action => action;
+
+    public int Hits => Volatile.Read(ref hits);
+
+    internal bool TryClaim(ProxyRequest request)
+    {
+        if (!match(request))
+        {
+            return false;
+        }
+
+        var claimed = Interlocked.Increment(ref hits);
+        if (times is { } limit && claimed > limit)
+        {
+            Interlocked.Decrement(ref hits);
+            return false;
+        }
+
+        return true;
+    }
+}
