@@ -35,7 +35,8 @@ internal sealed record AwsIdentity(AWSCredentials Credentials, RegionEndpoint? R
         AWSCredentials credentials;
         try
         {
-            credentials = settings.Credentials ?? new DefaultAWSCredentialsIdentityResolver().ResolveIdentity(null);
+            SdkRuntimeDependencies.EnsureRegistered();
+            credentials = settings.Credentials ?? AssumeRoleCredentials.Rewire(new DefaultAWSCredentialsIdentityResolver().ResolveIdentity(null));
 
             // Fetch once now (e.g. the web identity exchange or the IMDS call), so it happens inside the time bound.
             await credentials.GetCredentialsAsync();
