@@ -31,16 +31,10 @@ internal static class SdkRuntimeDependencies
         return true;
     }
 
-    private static AmazonSecurityTokenServiceClient? CreateSts(SecurityTokenServiceClientContext? context)
-    {
-        // An anonymous client would send AssumeRole unsigned; returning null makes a stray use fail loudly instead.
-        if (context is null || context.Action == SecurityTokenServiceClientContext.ActionContext.AssumeRoleAWSCredentials)
-        {
-            return null;
-        }
-
-        return new AmazonSecurityTokenServiceClient(new AnonymousAWSCredentials(), StsConfig(context.Region, context.ProxySettings));
-    }
+    // The SDK names every STS use "AssumeRoleAWSCredentials" here (web identity too), so the action can't pick the
+    // signer. Assume-role never gets this far: AssumeRoleCredentials replaces the SDK's, before first use.
+    private static AmazonSecurityTokenServiceClient CreateSts(SecurityTokenServiceClientContext? context) =>
+        new(new AnonymousAWSCredentials(), StsConfig(context?.Region, context?.ProxySettings));
 
     private static AmazonSSOClient CreateSso(SSOClientContext? context)
     {

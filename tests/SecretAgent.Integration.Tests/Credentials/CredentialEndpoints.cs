@@ -28,7 +28,8 @@ internal static class CredentialEndpoints
         ("PUT", "/latest/api/token") when request.Header("x-aws-ec2-metadata-token-ttl-seconds") is not null => new Reply(200, ImdsToken),
         ("PUT", _) => new Reply(400, string.Empty),
         (_, _) when request.Header("x-aws-ec2-metadata-token") != ImdsToken => new Reply(401, string.Empty),
-        ("GET", "/latest/meta-data/iam/security-credentials/") => new Reply(200, ImdsRole),
+        // The .NET SDK asks without the trailing slash, others with it; IMDS answers both.
+        ("GET", "/latest/meta-data/iam/security-credentials" or "/latest/meta-data/iam/security-credentials/") => new Reply(200, ImdsRole),
         ("GET", "/latest/meta-data/iam/security-credentials/" + ImdsRole) => Reply.Json(JsonSerializer.Serialize(new Dictionary<string, string>
         {
             ["Code"] = "Success",

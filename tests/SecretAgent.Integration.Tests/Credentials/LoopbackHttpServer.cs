@@ -97,7 +97,7 @@ internal sealed class LoopbackHttpServer : IDisposable
             var headers = context.Request.Headers.AllKeys.Where(k => k is not null)
                 .ToDictionary(k => k!.ToLowerInvariant(), k => context.Request.Headers[k]!, StringComparer.Ordinal);
             var request = new SeenRequest(context.Request.HttpMethod, context.Request.Url!.PathAndQuery, headers, Encoding.UTF8.GetString(body.ToArray()), string.Empty);
-            var reply = await handler(request);
+            var reply = await AnswerAsync(request);
             seen.Enqueue(request with { ResponseBody = reply.Body });
             await WriteAsync(context.Response, reply, context.Request.HttpMethod == "HEAD");
         }
@@ -106,6 +106,22 @@ internal sealed class LoopbackHttpServer : IDisposable
             // The client went away.
         }
     }
+
+    // A handler that throws answers 500 with the exception's type, so the failure shows in Describe().
+    private async Task<Reply> AnswerAsync(SeenRequest request)
+    {
+        try
+        {
+            return await handler(request);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return new Reply(500, "handler failed: " + ex.GetType().Name);
+        }
+    }
+
+    /// <summary>What the server saw, for failure messages (no bodies: a response may hold test credentials).</summary>
+    public string Describe() => string.Join("\n", seen.Select(r => $"{r.Method} {r.PathAndQuery} -> {(r.ResponseBody.StartsWith("handler failed", StringComparison.Ordinal) ? r.ResponseBody : "answered")}"));
 
     private static async Task WriteAsync(HttpListenerResponse response, Reply reply, bool head)
     {
