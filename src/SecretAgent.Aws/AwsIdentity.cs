@@ -66,7 +66,7 @@ internal sealed record AwsIdentity(AWSCredentials Credentials, RegionEndpoint? R
     // What the SDK throws for a source that is there but unusable: a missing token file, a refused token, a
     // credential_process that failed, an unreachable endpoint. Anything else is a bug and stays one (70).
     private static bool IsCredentialFailure(Exception ex) =>
-        ex is AmazonClientException or AmazonServiceException or InvalidOperationException or IOException
+        ex is AmazonClientException or AmazonServiceException or ProcessAWSCredentialException or InvalidOperationException or IOException
             or UnauthorizedAccessException or HttpRequestException or FormatException or System.Text.Json.JsonException;
 
     private static string SourceName(AWSCredentials credentials) => credentials switch

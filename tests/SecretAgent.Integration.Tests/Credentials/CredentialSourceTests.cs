@@ -186,6 +186,30 @@ public sealed partial class CredentialSourceTests : IDisposable
         Assert.All(container.Requests, r => Assert.Equal(Token, r.Header("authorization")));
     }
 
+    /// <summary>
+    /// The ECS task-role form (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI) always goes to 169.254.170.2, so it runs only
+    /// inside a network namespace made for it (unshare -n, root), with that address on the namespace's own loopback.
+    /// Moto is outside the namespace: the script's stand-in S3 answers NoSuchKey (66), recording the signing key.
+    /// </summary>
+    [Fact]
+    public void ContainerCredentials_RelativeUriInsideANetworkNamespace_SignWithTheTaskRole()
+    {
+        const string RelativeUri = "/v2/credentials/5e0c7a1d-test";
+        const string KeyId = "ASIAECSTASKROLE001";
+        File.WriteAllText(Path.Combine(home, "secret-agent.yaml"), "version: 1\nfiles:\n  - name: db.json\n");
+
+        var result = CommandRunner.Run("unshare", ["-n", "python3", Script("ecs-relative-uri.py"), Binaries.Agent, RelativeUri, KeyId, Path.Combine(home, "secret-agent.yaml"), target], new Dictionary<string, string?>());
+
+        Assert.True(result.ExitCode == 0, $"needs root for unshare -n; {result}");
+        using var report = System.Text.Json.JsonDocument.Parse(result.Stdout);
+        var requests = report.RootElement.GetProperty("requests").EnumerateArray().ToList();
+        Assert.Contains(requests, r => r.GetProperty("host").GetString() == "169.254.170.2" && r.GetProperty("path").GetString() == RelativeUri);
+        var s3 = requests.Where(r => r.GetProperty("host").GetString() == "127.0.0.1").ToList();
+        Assert.NotEmpty(s3);
+        Assert.All(s3, r => Assert.Equal(KeyId, r.GetProperty("signer").GetString()));
+        Assert.True(report.RootElement.GetProperty("exit").GetInt32() == 66, report.RootElement.GetProperty("stderr").GetString());
+    }
+
     [Fact]
     public async Task InstanceMetadataV2_SignsWithTheInstanceRole()
     {
@@ -211,6 +235,28 @@ public sealed partial class CredentialSourceTests : IDisposable
         Assert.Contains("web identity token", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
         Assert.Empty(proxy.Requests);
         Assert.DoesNotContain(Sentinel, result.Stderr + result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("exit 3")]
+    [InlineData("echo 'not json CANARY-process-output-77'")]
+    public async Task CredentialProcess_WhenItFailsOrPrintsJunk_ExitsWithCredentialErrorQuotingNothing(string body)
+    {
+        using var world = await PublishAsync();
+        var script = Write("creds.sh", $"#!/bin/sh\n{body}\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        var config = Write("config", $"[profile tool]\ncredential_process = {script}\n");
+        var environment = SourceEnvironment(world, new() { ["AWS_CONFIG_FILE"] = config, ["AWS_PROFILE"] = "tool" }, null);
+
+        var agent = CommandRunner.Run(Binaries.Agent, ["fetch"], environment);
+        var admin = CommandRunner.Run(Binaries.Admin, ["ls"], environment);
+
+        foreach (var result in new[] { agent, admin })
+        {
+            Assert.True(result.ExitCode == 77, result.ToString());
+            Assert.Contains("credential", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
+            Assert.DoesNotContain("CANARY-process-output", result.Stderr + result.Stdout, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -332,6 +378,14 @@ public sealed partial class CredentialSourceTests : IDisposable
         var name = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(startUrl))) + ".json";
 #pragma warning restore CA5350
         File.WriteAllText(Path.Combine(cache, name), $"{{\"startUrl\": \"{startUrl}\", \"region\": \"us-east-1\", \"accessToken\": \"{accessToken}\", \"expiresAt\": \"{DateTime.UtcNow.AddHours(8):yyyy-MM-ddTHH:mm:ssZ}\"}}");
+    }
+
+    private static string Script(string name)
+    {
+        // tests/SecretAgent.Integration.Tests/bin/<config>/net10.0 -> tests/SecretAgent.Integration.Tests
+        var project = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Parent!.FullName;
+        var path = Path.Combine(project, "Credentials", "scripts", name);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"test script not found: {path}");
     }
 
     [GeneratedRegex("<AccessKeyId>([^<]+)</AccessKeyId>")]
