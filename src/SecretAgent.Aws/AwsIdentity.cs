@@ -38,11 +38,11 @@ internal sealed record AwsIdentity(AWSCredentials Credentials, RegionEndpoint? R
             // Fetch once now (e.g. the web identity exchange or the IMDS call), so it happens inside the time bound.
             await credentials.GetCredentialsAsync();
         }
-        catch (Exception ex) when (IsCredentialFailure(ex))
+        catch (Exception ex) when (CredentialErrors.IsCredentialFailure(ex))
         {
             throw new SecretAgentException(
                 ErrorKind.NoCredentials,
-                $"AWS credentials from {SourceName(credentials)} could not be obtained ({Cause(ex)})",
+                $"AWS credentials from {CredentialErrors.SourceName(credentials)} could not be obtained ({CredentialErrors.Cause(ex)})",
                 inner: ex);
         }
 
@@ -56,41 +56,11 @@ internal sealed record AwsIdentity(AWSCredentials Credentials, RegionEndpoint? R
         {
             return AssumeRoleCredentials.Rewire(new DefaultAWSCredentialsIdentityResolver().ResolveIdentity(null));
         }
-        catch (Exception ex) when (IsCredentialFailure(ex))
+        catch (Exception ex) when (CredentialErrors.IsCredentialFailure(ex))
         {
             // The SDK's own chain found nothing, or a named profile is missing or broken.
-            throw new SecretAgentException(ErrorKind.NoCredentials, $"no AWS credentials found ({Hint}; {Cause(ex)})", inner: ex);
+            throw new SecretAgentException(ErrorKind.NoCredentials, $"no AWS credentials found ({Hint}; {CredentialErrors.Cause(ex)})", inner: ex);
         }
-    }
-
-    // What the SDK throws for a source that is there but unusable: a missing token file, a refused token, a
-    // credential_process that failed, an unreachable endpoint. Anything else is a bug and stays one (70).
-    private static bool IsCredentialFailure(Exception ex) =>
-        ex is AmazonClientException or AmazonServiceException or ProcessAWSCredentialException or InvalidOperationException or IOException
-            or UnauthorizedAccessException or HttpRequestException or FormatException or System.Text.Json.JsonException;
-
-    private static string SourceName(AWSCredentials credentials) => credentials switch
-    {
-        AssumeRoleCredentials => "the assume-role profile",
-        AssumeRoleWithWebIdentityCredentials => "the web identity token (AWS_ROLE_ARN / web_identity_token_file)",
-        ProcessAWSCredentials => "credential_process",
-        SSOAWSCredentials => "the SSO profile",
-        GenericContainerCredentials => "the container credentials endpoint",
-        InstanceProfileAWSCredentials => "instance metadata (IMDS)",
-        _ when credentials.GetType().Name.Contains("InstanceProfile", StringComparison.Ordinal) => "instance metadata (IMDS)",
-        _ => credentials.GetType().Name,
-    };
-
-    // Error codes and exception types only: SDK messages can quote a credential_process's output.
-    private static string Cause(Exception ex)
-    {
-        var parts = new List<string>();
-        for (var current = ex; current is not null && parts.Count < 4; current = current.InnerException)
-        {
-            parts.Add(current is AmazonServiceException { ErrorCode: { Length: > 0 } code } ? code : current.GetType().Name);
-        }
-
-        return string.Join(" <- ", parts.Distinct(StringComparer.Ordinal));
     }
 
     private static RegionEndpoint? FallbackRegion()
