@@ -32,25 +32,35 @@ internal sealed record AwsIdentity(AWSCredentials Credentials, RegionEndpoint? R
     private static async Task<AwsIdentity> DiscoverAsync(AwsSettings settings)
     {
         var region = settings.Region is { } name ? RegionEndpoint.GetBySystemName(name) : FallbackRegion();
-        AWSCredentials credentials;
+        var credentials = settings.Credentials ?? FindSource();
         try
         {
-            credentials = settings.Credentials ?? new DefaultAWSCredentialsIdentityResolver().ResolveIdentity(null);
-
             // Fetch once now (e.g. the web identity exchange or the IMDS call), so it happens inside the time bound.
             await credentials.GetCredentialsAsync();
         }
-        catch (AmazonClientException)
+        catch (Exception ex) when (CredentialErrors.IsCredentialFailure(ex))
         {
-            throw new SecretAgentException(ErrorKind.NoCredentials, $"no AWS credentials found ({Hint})");
-        }
-        catch (AmazonServiceException ex)
-        {
-            // E.g. STS refused the web identity token.
-            throw new SecretAgentException(ErrorKind.NoCredentials, $"AWS credentials could not be obtained ({ex.ErrorCode ?? ex.GetType().Name})");
+            throw new SecretAgentException(
+                ErrorKind.NoCredentials,
+                $"AWS credentials from {CredentialErrors.SourceName(credentials)} could not be obtained ({CredentialErrors.Cause(ex)})",
+                inner: ex);
         }
 
         return new AwsIdentity(credentials, region);
+    }
+
+    private static AWSCredentials FindSource()
+    {
+        SdkRuntimeDependencies.EnsureRegistered();
+        try
+        {
+            return AssumeRoleCredentials.Rewire(new DefaultAWSCredentialsIdentityResolver().ResolveIdentity(null));
+        }
+        catch (Exception ex) when (CredentialErrors.IsCredentialFailure(ex))
+        {
+            // The SDK's own chain found nothing, or a named profile is missing or broken.
+            throw new SecretAgentException(ErrorKind.NoCredentials, $"no AWS credentials found ({Hint}; {CredentialErrors.Cause(ex)})", inner: ex);
+        }
     }
 
     private static RegionEndpoint? FallbackRegion()

@@ -1,19 +1,12 @@
 namespace SecretAgent.Core.Agent;
 
 /// <summary>
-/// Builds the app's environment: the agent's own variables are removed (the app needs none of them), and so are
-/// AWS credential variables unless kept, so the app can't reuse the agent's decrypt rights; env-file values are added.
+/// Builds the app's environment: the agent's own variables are removed (the app needs none of them), and so are the
+/// variables AWS SDKs find credentials through (<see cref="AwsIdentityVariables"/>) unless kept, so the app does not
+/// pick up the agent's decrypt rights by accident; env-file values are added.
 /// </summary>
 public static class AppEnvironment
 {
-    private static readonly string[] AwsCredentialVariables =
-    [
-        "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-        "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-        "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME", "AWS_PROFILE",
-    ];
-
     public static Dictionary<string, string> Build(
         IReadOnlyDictionary<string, string> current,
         IEnumerable<KeyValuePair<string, string>> additions,
@@ -24,7 +17,7 @@ public static class AppEnvironment
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in current)
         {
-            if (!key.StartsWith("SECRET_AGENT_", StringComparison.Ordinal) && (keepAwsCredentials || !AwsCredentialVariables.Contains(key)))
+            if (!key.StartsWith("SECRET_AGENT_", StringComparison.Ordinal) && (keepAwsCredentials || !AwsIdentityVariables.IsIdentityVariable(key)))
             {
                 result[key] = value;
             }
