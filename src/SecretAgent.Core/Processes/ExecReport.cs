@@ -25,13 +25,16 @@ internal sealed unsafe class ExecReport : IDisposable
     /// <summary>The descriptor number the child inherits, passed to it on its command line.</summary>
     public string ChildDescriptor => writeEnd.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>A pipe whose write end (only) a child started next will inherit.</summary>
-    public static ExecReport Create()
+    /// <summary>
+    /// A pipe whose write end (only) a child started next will inherit. Without one (out of descriptors) the app
+    /// cannot be started, which is reported like any other failure to start it.
+    /// </summary>
+    public static ExecReport Create(string command)
     {
         var fds = stackalloc int[2];
         if (ProcessNative.Pipe2(fds, ProcessNative.O_CLOEXEC) != 0)
         {
-            throw new InvalidOperationException($"pipe2 failed (errno {Marshal.GetLastPInvokeError()})");
+            throw ExecFailure.FromErrno(command, Marshal.GetLastPInvokeError());
         }
 
         // The supervisor starts one child at a time, so no other child can inherit the write end meanwhile.

@@ -47,7 +47,7 @@ internal static class Supervisor
     /// </summary>
     private static async Task<Process> StartInNewSessionAsync(string path, LaunchSpec spec)
     {
-        using var report = ExecReport.Create();
+        using var report = ExecReport.Create(spec.Command);
         var process = Start(ThroughTrampoline(path, spec, report.ChildDescriptor), spec.Command);
         var errno = await Task.Run(report.WaitForExec).ConfigureAwait(false);
         if (errno is { } failure)
