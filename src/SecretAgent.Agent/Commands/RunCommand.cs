@@ -54,8 +54,10 @@ internal static class RunCommand
         using var target = StartPath.OpenTarget(context, parse);
 
         // Registered from the fetch until the app starts, so no signal in between is lost or kills the agent with
-        // the files live: it cancels (files removed, 128+n) or, once handed off, belongs to the app.
+        // the files live: it cancels (files removed, 128+n) or, once handed off, belongs to the app. The forwarder is
+        // registered as early, so a signal the runtime dispatches late still reaches one of the two.
         using var signals = new SignalCancellation();
+        using var forwarder = parse.GetValue(Supervise) ? new SignalForwarder(parse.GetValue(Group)) : null;
         var delivery = await StartPath.DeliverAsync(context, parse, target, signals);
         var environment = AppEnvironment.Build(AppEnvironment.Current(), delivery.Environment, parse.GetValue(KeepAwsEnv));
         var spec = new LaunchSpec(app[0], app[1..], environment);
@@ -64,7 +66,7 @@ internal static class RunCommand
         {
             if (parse.GetValue(Supervise))
             {
-                return await launcher.SuperviseAsync(spec, new SuperviseOptions(parse.GetValue(Group), signals.HandOff), CancellationToken.None);
+                return await launcher.SuperviseAsync(spec, new SuperviseOptions(parse.GetValue(Group), signals.HandOff, forwarder), CancellationToken.None);
             }
 
             return launcher.Exec(spec, signals.HandOff);

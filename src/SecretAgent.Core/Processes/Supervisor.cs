@@ -24,7 +24,8 @@ internal static class Supervisor
         var path = Path.GetFullPath(CommandResolver.Resolve(spec.Command, PathOf(spec)));
 
         // Forwarding first: from here on a signal is queued for the app, never lost and never the agent's death.
-        using var forwarder = new SignalForwarder(options.ProcessGroup);
+        using var owned = options.Forwarder is null ? new SignalForwarder(options.ProcessGroup) : null;
+        var forwarder = options.Forwarder ?? owned!;
         options.BeforeStart?.Invoke();
         using var process = options.ProcessGroup ? await StartInNewSessionAsync(path, spec).ConfigureAwait(false) : Start(Direct(path, spec), spec.Command);
         forwarder.Attach(process.Id);

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using SecretAgent.Integration.Tests.BlackBox;
+using System.Runtime.InteropServices;
 using SecretAgent.Integration.Tests.Infrastructure;
 
 namespace SecretAgent.Integration.Tests.Agent;
@@ -12,11 +12,12 @@ namespace SecretAgent.Integration.Tests.Agent;
 public sealed class AgentSignalWindowTests : IDisposable
 {
     private const int Iterations = 30;
+    private const int SigTerm = 15;
     private const string Canary = "CANARY-window-7c1e";
 
     // The app is looked up through a long PATH of missing directories, so the agent's pre-launch command search
     // takes a few milliseconds: a signal sent the moment the receipt appears then lands between publish and launch.
-    private static readonly string SlowPath = string.Join(':', Enumerable.Range(0, 3000).Select(i => $"/nx/{i}")) + ":/usr/bin:/bin";
+    private static readonly string SlowPath = string.Join(':', Enumerable.Range(0, 10000).Select(i => $"/nx/{i}")) + ":/usr/bin:/bin";
 
     private readonly LocalWorld world = new();
 
@@ -68,7 +69,8 @@ public sealed class AgentSignalWindowTests : IDisposable
         var stderr = agent.StandardError.ReadToEndAsync();
 
         WaitForReceipt(agent, receipt);
-        ProcessTestSignals.Send(agent.Id, "TERM");
+        // Sent directly: spawning kill(1) would take longer than the window itself.
+        Assert.Equal(0, Kill(agent.Id, SigTerm));
         Assert.True(agent.WaitForExit(TimeSpan.FromSeconds(30)), "agent did not exit after SIGTERM");
         agent.WaitForExit();
 
@@ -84,6 +86,9 @@ public sealed class AgentSignalWindowTests : IDisposable
             ? "app got it"
             : $"run {iteration}: exit {agent.ExitCode}, target [{string.Join(", ", entries)}], app started: {File.Exists(Path.Combine(scratch, "started"))}, output: {output}";
     }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     private static void WaitForReceipt(Process agent, string receipt)
     {
