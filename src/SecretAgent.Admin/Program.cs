@@ -27,7 +27,9 @@ internal static class Program
         };
         try
         {
-            var parse = root.Parse(args);
+            // No response files: "put name @./db.json" must not splice the file's words into the command line, where
+            // a usage error would echo them; "@path" is a plain argument.
+            var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
             if (parse.Errors.Count > 0)
             {
                 return Fail($"{string.Join("; ", parse.Errors.Select(e => e.Message))} (see --help)", ExitCodes.Usage);

@@ -1,6 +1,6 @@
 namespace SecretAgent.Agent;
 
-/// <summary>A signal stopped the fetch; the agent exits 128+n, as if the signal had killed it.</summary>
+/// <summary>A signal stopped the start before the app ran; the agent exits 128+n, as if the signal had killed it.</summary>
 internal sealed class CancelledBySignalException : Exception
 {
     public CancelledBySignalException(int signal)
@@ -24,7 +24,17 @@ internal sealed class CancelledBySignalException : Exception
     {
     }
 
+    private CancelledBySignalException(int signal, string message)
+        : base(message)
+    {
+        Signal = signal;
+    }
+
     public int Signal { get; }
 
     public int ExitCode => Core.Errors.ExitCodes.SignalBase + Signal;
+
+    /// <summary>The configs were published but the app never started; the caller removes them.</summary>
+    public static CancelledBySignalException BeforeStart(int signal) =>
+        new(signal, $"cancelled by signal {signal} after the configs were written and before the app started; the written files were removed");
 }

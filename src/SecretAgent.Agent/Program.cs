@@ -28,7 +28,9 @@ internal static class Program
         try
         {
             // Like secret-agent-admin: a bad command line is a one-line usage error (64), not a help dump with exit 1.
-            var parse = root.Parse(args);
+            // No response files: "@path" is an argument like any other, never a file whose words are spliced into
+            // the command line (and echoed in a usage error, secret values included).
+            var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
             if (parse.Errors.Count > 0)
             {
                 return Fail($"{string.Join("; ", parse.Errors.Select(e => e.Message))} (see --help)", ExitCodes.Usage);

@@ -12,7 +12,11 @@ namespace SecretAgent.Agent;
 /// </summary>
 internal static class StartPath
 {
-    public static async Task<DeliveryResult> DeliverAsync(AgentContext context, ParseResult parse, ISecretsTarget target)
+    /// <summary>
+    /// Fetches and publishes under the deadline; a signal recorded by <paramref name="signals"/> cancels the fetch.
+    /// The caller keeps <paramref name="signals"/> registered until the app starts (see <see cref="SignalCancellation"/>).
+    /// </summary>
+    public static async Task<DeliveryResult> DeliverAsync(AgentContext context, ParseResult parse, ISecretsTarget target, SignalCancellation signals)
     {
         var owner = parse.GetValue(AgentOptions.Owner) is { } text ? FileOwner.Parse(text) : null;
         var timeout = parse.GetValue(AgentOptions.Timeout);
@@ -21,7 +25,8 @@ internal static class StartPath
             throw new SecretAgentException(ErrorKind.Usage, "--timeout must be a positive number of seconds");
         }
 
-        using var cancellation = new SignalCancellation(TimeSpan.FromSeconds(timeout));
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(signals.Token);
+        cancellation.CancelAfter(TimeSpan.FromSeconds(timeout));
         try
         {
             var (store, keys) = Backends.Create(context.Source);
@@ -29,7 +34,7 @@ internal static class StartPath
             var delivery = new ConfigDelivery(fetcher, context.Source, TimeProvider.System, context.Log);
             return await delivery.DeliverAsync(context.Manifest.Files, context.Manifest.Sha256Hex, target, owner, cancellation.Token);
         }
-        catch (OperationCanceledException) when (cancellation.Signal is { } signal)
+        catch (OperationCanceledException) when (signals.Signal is { } signal)
         {
             throw new CancelledBySignalException(signal);
         }

@@ -14,7 +14,8 @@ internal static class FetchCommand
         {
             var context = AgentContext.Load(parse);
             using var target = StartPath.OpenTarget(context, parse);
-            await StartPath.DeliverAsync(context, parse, target);
+            using var signals = new SignalCancellation();
+            await StartPath.DeliverAsync(context, parse, target, signals);
             return 0;
         });
         return command;

@@ -52,7 +52,13 @@ internal static class RunCommand
         var app = AppCommand(parse);
         var context = AgentContext.Load(parse);
         using var target = StartPath.OpenTarget(context, parse);
-        var delivery = await StartPath.DeliverAsync(context, parse, target);
+
+        // Registered from the fetch until the app starts, so no signal in between is lost or kills the agent with
+        // the files live: it cancels (files removed, 128+n) or, once handed off, belongs to the app. The forwarder is
+        // registered as early, so a signal the runtime dispatches late still reaches one of the two.
+        using var signals = new SignalCancellation();
+        using var forwarder = parse.GetValue(Supervise) ? new SignalForwarder(parse.GetValue(Group)) : null;
+        var delivery = await StartPath.DeliverAsync(context, parse, target, signals);
         var environment = AppEnvironment.Build(AppEnvironment.Current(), delivery.Environment, parse.GetValue(KeepAwsEnv));
         var spec = new LaunchSpec(app[0], app[1..], environment);
         var launcher = new ProcessLauncher();
@@ -60,12 +66,12 @@ internal static class RunCommand
         {
             if (parse.GetValue(Supervise))
             {
-                return await launcher.SuperviseAsync(spec, new SuperviseOptions(parse.GetValue(Group)), CancellationToken.None);
+                return await launcher.SuperviseAsync(spec, new SuperviseOptions(parse.GetValue(Group), signals.HandOff, forwarder), CancellationToken.None);
             }
 
-            return launcher.Exec(spec);
+            return launcher.Exec(spec, signals.HandOff);
         }
-        catch (SecretAgentException ex) when (ex.Kind is ErrorKind.CommandNotFound or ErrorKind.NotExecutable)
+        catch (Exception ex) when (ex is CancelledBySignalException || (ex is SecretAgentException { Kind: ErrorKind.CommandNotFound or ErrorKind.NotExecutable }))
         {
             // The app never ran: leave no secret behind for whoever inspects the container next.
             target.Clear();

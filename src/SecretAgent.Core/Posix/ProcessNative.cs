@@ -4,7 +4,7 @@ namespace SecretAgent.Core.Posix;
 
 /// <summary>
 /// The libc calls the launcher needs that .NET does not expose: execve, signal disposition and mask, kill, prctl,
-/// access and setsid. Linux (glibc and musl) values only: the agent ships for linux-x64.
+/// access, setsid, and the pipe by which a re-entered agent reports a failed execve. Linux (glibc and musl) values only: the agent ships for linux-x64.
 /// </summary>
 internal static unsafe partial class ProcessNative
 {
@@ -25,6 +25,11 @@ internal static unsafe partial class ProcessNative
 
     public const int X_OK = 1;
 
+    public const int O_CLOEXEC = 0x80000;
+    public const int F_SETFD = 2;
+    public const int FD_CLOEXEC = 1;
+    public const int EINTR = 4;
+
     private const int SIG_SETMASK = 2;
     private const int PR_SET_DUMPABLE = 4;
     private const int PR_GET_DUMPABLE = 3;
@@ -37,6 +42,22 @@ internal static unsafe partial class ProcessNative
 
     [LibraryImport(Libc, EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
+
+    [LibraryImport(Libc, EntryPoint = "pipe2", SetLastError = true)]
+    public static partial int Pipe2(int* fds, int flags);
+
+    // fcntl is variadic; F_SETFD takes one int argument, passed in the same register as a fixed one on our ABIs.
+    [LibraryImport(Libc, EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int Fcntl(int fd, int command, int argument);
+
+    [LibraryImport(Libc, EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, byte* buffer, nuint count);
+
+    [LibraryImport(Libc, EntryPoint = "write", SetLastError = true)]
+    public static partial nint Write(int fd, byte* buffer, nuint count);
+
+    [LibraryImport(Libc, EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
 
     [LibraryImport(Libc, EntryPoint = "setsid", SetLastError = true)]
     public static partial int Setsid();

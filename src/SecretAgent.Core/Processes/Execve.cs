@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using SecretAgent.Core.Errors;
 using SecretAgent.Core.Posix;
 
 namespace SecretAgent.Core.Processes;
@@ -12,8 +11,11 @@ namespace SecretAgent.Core.Processes;
 /// </summary>
 internal static unsafe class Execve
 {
-    /// <summary>Does not return on success; returns the error to throw when execve failed.</summary>
-    public static SecretAgentException Replace(string path, LaunchSpec spec)
+    /// <summary>
+    /// Does not return on success; returns execve's errno when it failed. <paramref name="lastCheck"/> runs just
+    /// before the call, when nothing is left to do but the exec: it may throw to call the exec off.
+    /// </summary>
+    public static int Replace(string path, LaunchSpec spec, Action? lastCheck)
     {
         using var strings = new NativeStrings();
         var file = strings.String(path);
@@ -25,13 +27,19 @@ internal static unsafe class Execve
         {
             // Runtime threads may block signals; execve keeps the calling thread's mask, the app expects none.
             var previousMask = ProcessNative.UnblockAllSignals();
-            _ = ProcessNative.Execve(file, argv, envp);
-            errno = Marshal.GetLastPInvokeError();
-
-            // Still here: the runtime keeps running, so give it back its own settings.
-            ProcessNative.RestoreSignalMask(previousMask);
+            try
+            {
+                lastCheck?.Invoke();
+                _ = ProcessNative.Execve(file, argv, envp);
+                errno = Marshal.GetLastPInvokeError();
+            }
+            finally
+            {
+                // Still here: the runtime keeps running, so give it back its own settings.
+                ProcessNative.RestoreSignalMask(previousMask);
+            }
         }
 
-        return ExecFailure.FromErrno(spec.Command, errno);
+        return errno;
     }
 }

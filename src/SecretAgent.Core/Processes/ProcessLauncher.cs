@@ -3,11 +3,11 @@ namespace SecretAgent.Core.Processes;
 /// <summary>The real launcher: execve for exec mode, a child process plus signal forwarding for supervise mode.</summary>
 public sealed class ProcessLauncher : IProcessLauncher
 {
-    public int Exec(LaunchSpec spec)
+    public int Exec(LaunchSpec spec, Action? lastCheck = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var path = CommandResolver.Resolve(spec.Command, Supervisor.PathOf(spec));
-        throw Execve.Replace(path, spec);
+        throw ExecFailure.FromErrno(spec.Command, Execve.Replace(path, spec, lastCheck));
     }
 
     public Task<int> SuperviseAsync(LaunchSpec spec, SuperviseOptions options, CancellationToken ct)

@@ -6,9 +6,11 @@ namespace SecretAgent.Core.Processes;
 /// <summary>
 /// Catches every signal a supervisor should pass on (the set tini and dumb-init forward) and sends it to the app,
 /// or to the app's process group. Created before the app starts so that no signal in between is lost: signals
-/// that arrive before <see cref="Attach"/> are queued and delivered once the app's pid is known.
+/// that arrive before <see cref="Attach"/> are queued and delivered once the app's pid is known. The agent creates it
+/// before the fetch (see <see cref="SuperviseOptions.Forwarder"/>): a registration made later would miss a signal the
+/// runtime had already taken but not yet dispatched, since it dispatches to the registrations of the moment.
 /// </summary>
-internal sealed class SignalForwarder : IDisposable
+public sealed class SignalForwarder : IDisposable
 {
     /// <summary>HUP, INT, QUIT, USR1, USR2, ALRM, TERM, CONT, TSTP, TTIN, TTOU, WINCH (Linux numbers).</summary>
     internal static readonly int[] Forwarded = [1, 2, 3, 10, 12, 14, 15, 18, 20, 21, 22, 28];
@@ -32,7 +34,7 @@ internal sealed class SignalForwarder : IDisposable
         }
     }
 
-    public void Attach(int pid)
+    internal void Attach(int pid)
     {
         lock (gate)
         {
@@ -47,7 +49,7 @@ internal sealed class SignalForwarder : IDisposable
     }
 
     /// <summary>Stops forwarding: the app has exited and been reaped.</summary>
-    public void Detach()
+    internal void Detach()
     {
         lock (gate)
         {
@@ -55,7 +57,7 @@ internal sealed class SignalForwarder : IDisposable
         }
     }
 
-    public void Forward(int signal)
+    internal void Forward(int signal)
     {
         lock (gate)
         {

@@ -22,10 +22,12 @@ internal static class Supervisor
     public static async Task<int> RunAsync(LaunchSpec spec, SuperviseOptions options, CancellationToken ct)
     {
         var path = Path.GetFullPath(CommandResolver.Resolve(spec.Command, PathOf(spec)));
-        var startInfo = options.ProcessGroup ? ThroughTrampoline(spec) : Direct(path, spec);
 
-        using var forwarder = new SignalForwarder(options.ProcessGroup);
-        using var process = Start(startInfo, spec.Command);
+        // Forwarding first: from here on a signal is queued for the app, never lost and never the agent's death.
+        using var owned = options.Forwarder is null ? new SignalForwarder(options.ProcessGroup) : null;
+        var forwarder = options.Forwarder ?? owned!;
+        options.BeforeStart?.Invoke();
+        using var process = options.ProcessGroup ? await StartInNewSessionAsync(path, spec).ConfigureAwait(false) : Start(Direct(path, spec), spec.Command);
         forwarder.Attach(process.Id);
         using (ct.Register(() => forwarder.Forward(SigTerm)))
         {
@@ -38,6 +40,28 @@ internal static class Supervisor
         // On Unix, Process.ExitCode is WEXITSTATUS for a normal exit and 128 + WTERMSIG for death by a signal,
         // which is already the shell convention (see ExitStatus.FromSignal).
         return process.ExitCode;
+    }
+
+    /// <summary>
+    /// Starts the re-entered agent and returns once it has exec'ed the app. Signals meanwhile stay queued, so none
+    /// reaches the short-lived re-entered agent instead of the app. A failed exec is thrown like exec mode's.
+    /// </summary>
+    private static async Task<Process> StartInNewSessionAsync(string path, LaunchSpec spec)
+    {
+        using var report = ExecReport.Create(spec.Command);
+        var process = Start(ThroughTrampoline(path, spec, report.ChildDescriptor), spec.Command);
+        var errno = await Task.Run(report.WaitForExec).ConfigureAwait(false);
+        if (errno is { } failure)
+        {
+            using (process)
+            {
+                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            throw ExecFailure.FromErrno(spec.Command, failure);
+        }
+
+        return process;
     }
 
     internal static string? PathOf(LaunchSpec spec) =>
@@ -54,7 +78,7 @@ internal static class Supervisor
         return startInfo;
     }
 
-    private static ProcessStartInfo ThroughTrampoline(LaunchSpec spec)
+    private static ProcessStartInfo ThroughTrampoline(string path, LaunchSpec spec, string reportDescriptor)
     {
         var self = Environment.ProcessPath;
         if (self is null || Path.GetFileNameWithoutExtension(self) == "dotnet")
@@ -64,7 +88,7 @@ internal static class Supervisor
         }
 
         var startInfo = Basic(self, spec);
-        foreach (var argument in SessionTrampoline.Arguments(spec))
+        foreach (var argument in SessionTrampoline.Arguments(reportDescriptor, path, spec))
         {
             startInfo.ArgumentList.Add(argument);
         }

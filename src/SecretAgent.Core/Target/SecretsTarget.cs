@@ -59,8 +59,12 @@ public sealed class SecretsTarget : ISecretsTarget
             var current = Inspect(plan);
             RemoveLeftovers(current);
             var staging = WriteStaging(plan, owner);
-            Swap(staging);
-            LinkTopLevelNames(plan.TopLevelNames);
+
+            // Every step that allocates an inode (staging, files, new top-level links, the "..data" link) happens
+            // before the swap and is undone on failure, so a full or inode-exhausted tmpfs leaves the old set;
+            // after the swap only removals are left.
+            var links = LinkNewTopLevelNames(plan.TopLevelNames, staging);
+            Swap(staging, links);
             RemoveOldSet(current, plan.TopLevelNames, staging);
         }
     }
@@ -174,7 +178,7 @@ public sealed class SecretsTarget : ISecretsTarget
     }
 
     // The one atomic step: a reader resolving "..data" sees either the whole old set or the whole new one.
-    private void Swap(string staging)
+    private void Swap(string staging, IReadOnlyList<string> newLinks)
     {
         try
         {
@@ -183,29 +187,38 @@ public sealed class SecretsTarget : ISecretsTarget
         }
         catch (FileSystemCallException e)
         {
-            RemoveQuietly(TargetLayout.DataTmp);
-            RemoveQuietly(staging);
+            RemoveQuietly([TargetLayout.DataTmp, .. newLinks, staging]);
             throw TargetErrors.Swap(Path, e);
         }
     }
 
-    private void LinkTopLevelNames(IEnumerable<string> names)
+    /// <summary>
+    /// Creates the top-level names the old set lacks, before the swap (kubelet does it after, so running out of
+    /// inodes there leaves a partial set). Until the swap such a name points at a "..data/name" that does not exist
+    /// yet: it reads as absent, never as another file. Returns the names created; on failure removes them and the
+    /// staging directory.
+    /// </summary>
+    private List<string> LinkNewTopLevelNames(IEnumerable<string> names, string staging)
     {
+        var created = new List<string>();
         foreach (var name in names.Where(name => !PublishedSet.IsUserLink(_root, name)))
         {
-            // Created aside and renamed over, so the name never dangles or points anywhere else.
+            // Created aside and renamed over, so the name never points anywhere but "..data/name".
             var temporary = TargetLayout.NewLinkTmpName();
             try
             {
                 _root.CreateSymlink(TargetLayout.UserLinkText(name), temporary);
                 _root.Rename(temporary, name);
+                created.Add(name);
             }
             catch (FileSystemCallException e)
             {
-                RemoveQuietly(temporary);
-                throw TargetErrors.AfterSwap(Path, name, e);
+                RemoveQuietly([temporary, .. created, staging]);
+                throw TargetErrors.Write(Path, name, e);
             }
         }
+
+        return created;
     }
 
     // Not zeroed: an app may still be reading an old file through a descriptor it opened before the swap.
@@ -234,15 +247,20 @@ public sealed class SecretsTarget : ISecretsTarget
         }
     }
 
-    private void RemoveQuietly(string name)
+    private void RemoveQuietly(string name) => RemoveQuietly([name]);
+
+    private void RemoveQuietly(IEnumerable<string> names)
     {
-        try
+        foreach (var name in names)
         {
-            TreeRemover.Remove(_root, name, zeroFiles: false);
-        }
-        catch (FileSystemCallException)
-        {
-            // Leftovers are removed before the next publish; the error being reported matters more.
+            try
+            {
+                TreeRemover.Remove(_root, name, zeroFiles: false);
+            }
+            catch (FileSystemCallException)
+            {
+                // Leftovers are removed before the next publish; the error being reported matters more.
+            }
         }
     }
 

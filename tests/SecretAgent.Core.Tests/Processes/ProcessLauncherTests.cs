@@ -61,6 +61,31 @@ public sealed class ProcessLauncherTests
         Assert.Equal(ErrorKind.Usage, ex.Kind);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SuperviseAsync_WhenBeforeStartThrows_StartsNothing(bool processGroup)
+    {
+        var marker = Path.Combine(Path.GetTempPath(), "sa-before-start-" + Guid.NewGuid().ToString("N"));
+        var options = new SuperviseOptions(processGroup, () => throw new OperationCanceledException("signalled"));
+
+        var ex = await Assert.ThrowsAsync<OperationCanceledException>(() => new ProcessLauncher().SuperviseAsync(
+            new LaunchSpec("sh", ["-c", $"echo ran > {marker}"], Environment), options, CancellationToken.None));
+
+        Assert.Equal("signalled", ex.Message);
+        Assert.False(File.Exists(marker), "the app ran although the last check called the start off");
+    }
+
+    [Fact]
+    public void Exec_WhenLastCheckThrows_DoesNotReplaceTheProcess()
+    {
+        // Were the check skipped, `true` would replace the test host and the run would abort.
+        var ex = Assert.Throws<OperationCanceledException>(
+            () => new ProcessLauncher().Exec(new LaunchSpec("true", [], Environment), () => throw new OperationCanceledException("signalled")));
+
+        Assert.Equal("signalled", ex.Message);
+    }
+
     private static Task<int> Supervise(string command, params string[] arguments) =>
         new ProcessLauncher().SuperviseAsync(
             new LaunchSpec(command, arguments, Environment), new SuperviseOptions(ProcessGroup: false), CancellationToken.None);

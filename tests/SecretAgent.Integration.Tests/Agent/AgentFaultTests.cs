@@ -206,6 +206,43 @@ public sealed class AgentFaultTests : IDisposable
         Assert.Empty(Directory.GetDirectories(world.Target));
     }
 
+    public static TheoryData<string, string, int> ExecFailures
+    {
+        get
+        {
+            var data = new TheoryData<string, string, int>();
+            foreach (var mode in new[] { "exec", "supervise", "group" })
+            {
+                data.Add(mode, "not-elf", 126);
+                data.Add(mode, "missing-interpreter", 127);
+            }
+
+            return data;
+        }
+    }
+
+    // Files that pass the pre-flight check (they exist and are executable) but fail in execve itself (defect 6):
+    // every launch mode, process-group mode's re-entered binary included, removes the files it wrote.
+    [Theory]
+    [MemberData(nameof(ExecFailures))]
+    public async Task Run_WhenExecveFails_EveryModeExitsShellCodeAndRemovesSecrets(string mode, string app, int code)
+    {
+        await world.PublishAsync("db.json", Sentinel);
+        world.WriteManifest("version: 1\nfiles:\n  - name: db.json\n");
+        var command = Path.Combine(world.Root, app);
+        File.WriteAllBytes(command, app == "not-elf" ? [0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 0] : "#!/nonexistent/interpreter\n"u8.ToArray());
+        File.SetUnixFileMode(command, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        string[] flags = mode switch { "exec" => [], "supervise" => ["--supervise"], _ => ["--supervise", "--process-group"] };
+
+        var result = world.Agent(["run", .. flags, "--", command]);
+
+        Assert.True(result.ExitCode == code, result.ToString());
+        var line = Assert.Single(result.ErrorLines);
+        Assert.Contains($"'{command}'", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(Sentinel, result.Stdout + result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(["..lock"], Directory.GetFileSystemEntries(world.Target).Select(Path.GetFileName));
+    }
+
     [Fact]
     public async Task Run_WhenTargetReadOnly_Exits73BeforeFetching()
     {
