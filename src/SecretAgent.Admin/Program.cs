@@ -11,6 +11,8 @@ internal static class Program
 
     private static async Task<int> Main(string[] args)
     {
+        // A closed, full or broken stdout is an I/O error (74) with one line, not an unexpected exception.
+        Core.Output.StandardOutputStream.Install();
         var root = new RootCommand($"{Name}: encrypt configs under a KMS key into S3 (S3 Encryption Client format) for secret-agent")
         {
             AdminOptions.Source,

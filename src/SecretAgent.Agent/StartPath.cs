@@ -16,11 +16,6 @@ internal static class StartPath
     {
         var owner = parse.GetValue(AgentOptions.Owner) is { } text ? FileOwner.Parse(text) : null;
         var timeout = parse.GetValue(AgentOptions.Timeout);
-        if (timeout <= 0)
-        {
-            throw new SecretAgentException(ErrorKind.Usage, "--timeout must be a positive number of seconds");
-        }
-
         using var cancellation = new SignalCancellation(TimeSpan.FromSeconds(timeout));
         try
         {
@@ -29,8 +24,9 @@ internal static class StartPath
             var delivery = new ConfigDelivery(fetcher, context.Source, TimeProvider.System, context.Log);
             return await delivery.DeliverAsync(context.Manifest.Files, context.Manifest.Sha256Hex, target, owner, cancellation.Token);
         }
-        catch (OperationCanceledException) when (cancellation.Signal is { } signal)
+        catch (Exception ex) when ((ex is OperationCanceledException or SecretAgentException) && cancellation.Signal is { } signal)
         {
+            // A signal explains whatever the cancelled work reported (e.g. "no credentials" from a cut-short wait).
             throw new CancelledBySignalException(signal);
         }
         catch (OperationCanceledException) when (cancellation.Token.IsCancellationRequested)

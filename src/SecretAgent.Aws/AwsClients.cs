@@ -58,7 +58,7 @@ public sealed class AwsClients : IDisposable
     }
 
     private Task<AwsIdentity> ResolveAsync(CancellationToken cancellationToken) =>
-        identity.Value.WaitAsync(cancellationToken);
+        AwsIdentity.WaitAsync(identity.Value, cancellationToken);
 
     private async Task<T> CreateOnceAsync<T>(Func<T> create, CancellationToken cancellationToken)
     {

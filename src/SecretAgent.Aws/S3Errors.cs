@@ -13,6 +13,11 @@ internal static class S3Errors
     public static SecretAgentException? Map(Exception exception, string bucket, string? key, CancellationToken cancellationToken)
     {
         var where = key is null ? $"s3://{bucket}/" : $"s3://{bucket}/{key}";
+        if (exception is AmazonUnmarshallingException)
+        {
+            return NotS3(where);
+        }
+
         if (exception is AmazonServiceException service)
         {
             var mapped = MapService(service, bucket, where);
@@ -25,6 +30,21 @@ internal static class S3Errors
         return AwsErrors.MapCommon(exception, Service, cancellationToken)
             ?? new SecretAgentException(ErrorKind.Internal, $"unexpected failure on {where} ({exception.GetType().Name})", inner: exception);
     }
+
+    /// <summary>
+    /// Every S3 listing names its bucket. A 200 answer without one is not from S3 (a captive portal, a proxy's HTML
+    /// page, a wrong AWS_ENDPOINT_URL): the SDK parses it as an empty listing, which must not read as "no configs".
+    /// </summary>
+    public static void CheckAnsweredAsS3(string? bucketInAnswer, string where)
+    {
+        if (string.IsNullOrEmpty(bucketInAnswer))
+        {
+            throw NotS3(where);
+        }
+    }
+
+    private static SecretAgentException NotS3(string where) =>
+        new(ErrorKind.Unavailable, $"S3 unavailable: the endpoint did not answer as S3 listing {where} (check AWS_ENDPOINT_URL and proxies)");
 
     private static SecretAgentException? MapService(AmazonServiceException exception, string bucket, string where)
     {
