@@ -45,6 +45,12 @@ public sealed record SourceUri
             throw Bad("no source given (set --source or SECRET_AGENT_SOURCE to s3://bucket/prefix/ or file:///dir/)");
         }
 
+        // The source is bound into every encryption context and echoed in messages; it has no use for them.
+        if (text.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format))
+        {
+            throw Bad($"source '{text}' must not contain control or invisible format characters");
+        }
+
         if (text.StartsWith("s3://", StringComparison.Ordinal))
         {
             return ParseS3(text);
