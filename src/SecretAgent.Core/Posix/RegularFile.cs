@@ -95,7 +95,7 @@ public static class RegularFile
                 {
                     if (buffer.Length == limit)
                     {
-                        throw new SecretAgentException(kind ?? ErrorKind.Integrity, $"{what} {path} is larger than {maxBytes} bytes");
+                        throw new SecretAgentException(kind ?? ErrorKind.Integrity, $"{what} {path} is over the {maxBytes}-byte limit");
                     }
 
                     buffer = Grow(buffer, limit);
