@@ -12,6 +12,12 @@ internal static class S3Errors
     /// <summary>Returns the mapped error, or null for a cancellation the caller asked for (let it propagate).</summary>
     public static SecretAgentException? Map(Exception exception, string bucket, string? key, CancellationToken cancellationToken)
     {
+        // As documented: the caller's own cancellation is not a failure to map (it used to become "unexpected", 70).
+        if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+
         var where = key is null ? $"s3://{bucket}/" : $"s3://{bucket}/{key}";
         if (exception is AmazonUnmarshallingException)
         {
