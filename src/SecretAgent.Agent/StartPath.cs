@@ -24,14 +24,13 @@ internal static class StartPath
             var delivery = new ConfigDelivery(fetcher, context.Source, TimeProvider.System, context.Log);
             return await delivery.DeliverAsync(context.Manifest.Files, context.Manifest.Sha256Hex, target, owner, cancellation.Token);
         }
-        catch (Exception ex) when ((ex is OperationCanceledException or SecretAgentException) && cancellation.Signal is { } signal)
+        catch (OperationCanceledException) when (cancellation.Signal is { } signal)
         {
-            // A signal explains whatever the cancelled work reported (e.g. "no credentials" from a cut-short wait).
             throw new CancelledBySignalException(signal);
         }
         catch (OperationCanceledException) when (cancellation.Token.IsCancellationRequested)
         {
-            throw new SecretAgentException(ErrorKind.Unavailable, $"deadline of {timeout}s passed while fetching configs (S3 or KMS slow or unreachable); nothing was written");
+            throw AwsClients.PendingCredentialsError() ?? new SecretAgentException(ErrorKind.Unavailable, $"deadline of {timeout}s passed while fetching configs (S3 or KMS slow or unreachable); nothing was written");
         }
     }
 

@@ -30,22 +30,11 @@ internal sealed record AwsIdentity(AWSCredentials Credentials, RegionEndpoint? R
     }
 
     /// <summary>
-    /// Waits for a discovery started by <see cref="ResolveAsync"/>. If the caller's deadline (a --timeout shorter than
-    /// the credential bound) cuts the wait short while credentials are still being looked for, that is "no
-    /// credentials" (77), not "S3 or KMS unreachable" (69): no request has been sent yet.
+    /// For a caller whose deadline (a --timeout shorter than the credential bound) ended while credentials were still
+    /// being looked for: that is "no credentials" (77), not "S3 or KMS unreachable" (69), since no request was sent.
     /// </summary>
-    public static async Task<AwsIdentity> WaitAsync(Task<AwsIdentity> discovery, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(discovery);
-        try
-        {
-            return await discovery.WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException) when (!discovery.IsCompleted)
-        {
-            throw new SecretAgentException(ErrorKind.NoCredentials, $"no AWS credentials found before the deadline ({Hint})");
-        }
-    }
+    public static SecretAgentException NotFoundBeforeDeadline() =>
+        new(ErrorKind.NoCredentials, $"no AWS credentials found before the deadline ({Hint})");
 
     private static async Task<AwsIdentity> DiscoverAsync(AwsSettings settings)
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Format;
@@ -38,25 +37,16 @@ public sealed class ConfigFetcher
     {
         ArgumentNullException.ThrowIfNull(files);
         var results = new FetchedConfig?[files.Count];
-        var failures = new ConcurrentQueue<SecretAgentException>();
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(files.Count, 1, MaxConcurrency), CancellationToken = cancellationToken };
         try
         {
-            await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), options, async (i, ct) => results[i] = await FetchOneAsync(files[i], failures, ct));
+            await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), options, async (i, ct) => results[i] = await FetchOneAsync(files[i], ct));
         }
-        catch (Exception ex)
+        catch
         {
             foreach (var fetched in results)
             {
                 fetched?.Dispose();
-            }
-
-            // Once the caller's token fired, Parallel.ForEachAsync reports only "cancelled", even when an item had
-            // failed for a reason of its own (no credentials found before the deadline cut the wait short): that
-            // reason explains the outcome better than the cancellation does.
-            if (ex is OperationCanceledException && failures.TryPeek(out var first))
-            {
-                throw first;
             }
 
             throw;
@@ -73,7 +63,7 @@ public sealed class ConfigFetcher
         return new ExpectedBinding(file.Name, source.Scope, file.MinGeneration ?? 0);
     }
 
-    private async Task<FetchedConfig?> FetchOneAsync(ManifestFile file, ConcurrentQueue<SecretAgentException> failures, CancellationToken cancellationToken)
+    private async Task<FetchedConfig?> FetchOneAsync(ManifestFile file, CancellationToken cancellationToken)
     {
         try
         {
@@ -89,9 +79,7 @@ public sealed class ConfigFetcher
         }
         catch (SecretAgentException ex)
         {
-            var named = ex.ForConfig(file.Name);
-            failures.Enqueue(named);
-            throw named;
+            throw ex.ForConfig(file.Name);
         }
     }
 }
