@@ -14,6 +14,8 @@ internal static class Program
     {
         // The tool holds plaintext configs and AWS credentials: no core dump, no same-uid ptrace, like the agent.
         ProcessHardening.Apply();
+        // A closed, full or broken stdout is an I/O error (74) with one line, not an unexpected exception.
+        Core.Output.StandardOutputStream.Install();
         var root = new RootCommand($"{Name}: encrypt configs under a KMS key into S3 (S3 Encryption Client format) for secret-agent")
         {
             AdminOptions.Source,

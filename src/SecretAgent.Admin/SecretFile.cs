@@ -1,4 +1,5 @@
 using SecretAgent.Core.Errors;
+using SecretAgent.Core.Posix;
 
 namespace SecretAgent.Admin;
 
@@ -18,6 +19,7 @@ internal static class SecretFile
             throw new SecretAgentException(ErrorKind.Target, $"output {path} is a directory", config);
         }
 
+        RefuseNonRegular(path, config);
         if (File.Exists(path) && !force)
         {
             throw new SecretAgentException(ErrorKind.Target, $"output file {path} exists; use --force to replace it", config);
@@ -43,12 +45,28 @@ internal static class SecretFile
                 stream.Flush(flushToDisk: true);
             }
 
+            RefuseNonRegular(full, config);
             File.Move(temp, full, overwrite: force);
+        }
+        catch (SecretAgentException)
+        {
+            TryDelete(temp);
+            throw;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             TryDelete(temp);
             throw new SecretAgentException(ErrorKind.Target, $"cannot write output file {path} ({Describe(ex, full)})", config);
+        }
+    }
+
+    // A device, FIFO or socket at the destination (-o /dev/null, -o /dev/tty) must not be replaced by a file even
+    // with --force, and writing the plaintext into it could send it anywhere; only a regular file is ours to replace.
+    private static void RefuseNonRegular(string path, string config)
+    {
+        if (RegularFile.NonRegularType(path) is { } type)
+        {
+            throw new SecretAgentException(ErrorKind.Target, $"output {path} is {type}; -o writes only regular files (use stdout for anything else)", config);
         }
     }
 

@@ -15,9 +15,18 @@ internal static class AgentOptions
     public static readonly Option<long> MaxSize = new("--max-size") { Description = "Largest object to download, in bytes", DefaultValueFactory = _ => Core.Agent.ConfigFetcher.DefaultMaxBytes };
     public static readonly Option<string> LogFormat = new("--log-format") { Description = "Log format on stderr: human or json", DefaultValueFactory = _ => "human" };
 
+    /// <summary>A day: beyond that a deadline is a mistake (and past ~24.8 days a timer cannot be set at all).</summary>
+    public const int MaxTimeoutSeconds = 86400;
+
+    /// <summary>16 times the default; objects are held in memory, and a config is a file, not a disk image.</summary>
+    public const long MaxMaxSize = 64L * 1024 * 1024;
+
     static AgentOptions()
     {
-        LogFormat.AcceptOnlyFromAmong("human", "json");
+        // Range checks here make a bad value a one-line usage error (64) before anything else happens.
+        LogFormat.Validators.Add(result => Check(result, result.GetValueOrDefault<string>() is "human" or "json", "--log-format must be human or json"));
+        Timeout.Validators.Add(result => Check(result, result.GetValueOrDefault<int>() is >= 1 and <= MaxTimeoutSeconds, $"--timeout must be 1 to {MaxTimeoutSeconds} seconds"));
+        MaxSize.Validators.Add(result => Check(result, result.GetValueOrDefault<long>() is >= 1 and <= MaxMaxSize, $"--max-size must be 1 to {MaxMaxSize} bytes"));
     }
 
     public static void AddCommon(Command command)
@@ -25,6 +34,14 @@ internal static class AgentOptions
         foreach (var option in new Option[] { Manifest, Source, KmsKeyIds, Dir, LogFormat })
         {
             command.Options.Add(option);
+        }
+    }
+
+    private static void Check(System.CommandLine.Parsing.OptionResult result, bool valid, string error)
+    {
+        if (!valid)
+        {
+            result.AddError(error);
         }
     }
 

@@ -18,6 +18,9 @@ internal static class Program
         }
 
         ProcessHardening.Apply();
+
+        // check and policy print to stdout: a closed or full stdout is an I/O error (74), not an unexpected one.
+        Core.Output.StandardOutputStream.Install();
         var root = new RootCommand("secret-agent: delivers encrypted configs from S3 via KMS onto a tmpfs, then starts the app")
         {
             RunCommand.Create(),

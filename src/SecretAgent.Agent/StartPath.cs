@@ -20,11 +20,6 @@ internal static class StartPath
     {
         var owner = parse.GetValue(AgentOptions.Owner) is { } text ? FileOwner.Parse(text) : null;
         var timeout = parse.GetValue(AgentOptions.Timeout);
-        if (timeout <= 0)
-        {
-            throw new SecretAgentException(ErrorKind.Usage, "--timeout must be a positive number of seconds");
-        }
-
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(signals.Token);
         cancellation.CancelAfter(TimeSpan.FromSeconds(timeout));
         try
@@ -40,7 +35,7 @@ internal static class StartPath
         }
         catch (OperationCanceledException) when (cancellation.Token.IsCancellationRequested)
         {
-            throw new SecretAgentException(ErrorKind.Unavailable, $"deadline of {timeout}s passed while fetching configs (S3 or KMS slow or unreachable); nothing was written");
+            throw AwsClients.PendingCredentialsError() ?? new SecretAgentException(ErrorKind.Unavailable, $"deadline of {timeout}s passed while fetching configs (S3 or KMS slow or unreachable); nothing was written");
         }
     }
 

@@ -51,6 +51,15 @@ public sealed class AwsClients : IDisposable
         return await CreateOnceAsync(() => kms ??= new AmazonKeyManagementServiceClient(resolved.Credentials, KmsConfig(resolved.Region)), cancellationToken);
     }
 
+    /// <summary>
+    /// The error to report when a deadline ended the process-wide clients' wait for credentials (discovery still
+    /// running, so no request was ever sent); null when credentials were found, failed, or never needed.
+    /// </summary>
+    public static Core.Errors.SecretAgentException? PendingCredentialsError() =>
+        SharedInstance.IsValueCreated && SharedInstance.Value.identity.IsValueCreated && !SharedInstance.Value.identity.Value.IsCompleted
+            ? AwsIdentity.NotFoundBeforeDeadline()
+            : null;
+
     public void Dispose()
     {
         s3?.Dispose();

@@ -29,6 +29,13 @@ internal sealed record AwsIdentity(AWSCredentials Credentials, RegionEndpoint? R
         }
     }
 
+    /// <summary>
+    /// For a caller whose deadline (a --timeout shorter than the credential bound) ended while credentials were still
+    /// being looked for: that is "no credentials" (77), not "S3 or KMS unreachable" (69), since no request was sent.
+    /// </summary>
+    public static SecretAgentException NotFoundBeforeDeadline() =>
+        new(ErrorKind.NoCredentials, $"no AWS credentials found before the deadline ({Hint})");
+
     private static async Task<AwsIdentity> DiscoverAsync(AwsSettings settings)
     {
         var region = settings.Region is { } name ? RegionEndpoint.GetBySystemName(name) : FallbackRegion();

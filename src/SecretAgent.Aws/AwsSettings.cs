@@ -31,7 +31,7 @@ public sealed record AwsSettings
     public static AwsSettings FromEnvironment(Func<string, string?> getenv)
     {
         ArgumentNullException.ThrowIfNull(getenv);
-        var region = NonEmpty(getenv("AWS_REGION")) ?? NonEmpty(getenv("AWS_DEFAULT_REGION"));
+        var region = RegionFrom(getenv, "AWS_REGION") ?? RegionFrom(getenv, "AWS_DEFAULT_REGION");
         if (string.Equals(NonEmpty(getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")), "true", StringComparison.OrdinalIgnoreCase))
         {
             return new AwsSettings { Region = region };
@@ -57,6 +57,17 @@ public sealed record AwsSettings
         return Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             ? uri
             : throw new Core.Errors.SecretAgentException(Core.Errors.ErrorKind.Usage, $"{variable} is not an http(s) URL");
+    }
+
+    // The SDK puts the region into endpoint host names and throws an unexpected exception for one that cannot be a
+    // host name label; refuse it here as a usage error.
+    private static string? RegionFrom(Func<string, string?> getenv, string variable)
+    {
+        var region = NonEmpty(getenv(variable));
+        var valid = region is null || (region.Length <= 63 && region.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') && region[0] != '-' && region[^1] != '-');
+        return valid
+            ? region
+            : throw new Core.Errors.SecretAgentException(Core.Errors.ErrorKind.Usage, $"{variable} '{region}' is not a region name (like eu-west-1)");
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

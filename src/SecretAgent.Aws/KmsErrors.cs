@@ -12,6 +12,7 @@ internal static class KmsErrors
     /// <summary>Returns the mapped error, or null for a cancellation the caller asked for (let it propagate).</summary>
     public static SecretAgentException? Map(Exception exception, string keyId, CancellationToken cancellationToken) => exception switch
     {
+        OperationCanceledException when cancellationToken.IsCancellationRequested => null,
         InvalidCiphertextException =>
             new(ErrorKind.Integrity, "KMS refused the data key: the encryption context or key blob does not match"),
         IncorrectKeyException => new(ErrorKind.WrongKey, $"the data key was encrypted under a key other than {keyId}"),

@@ -13,7 +13,18 @@ internal static class S3Errors
     /// <summary>Returns the mapped error, or null for a cancellation the caller asked for (let it propagate).</summary>
     public static SecretAgentException? Map(Exception exception, string bucket, string? key, CancellationToken cancellationToken)
     {
+        // As documented: the caller's own cancellation is not a failure to map (it used to become "unexpected", 70).
+        if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+
         var where = key is null ? $"s3://{bucket}/" : $"s3://{bucket}/{key}";
+        if (exception is AmazonUnmarshallingException)
+        {
+            return NotS3(where);
+        }
+
         if (exception is AmazonServiceException service)
         {
             var mapped = MapService(service, bucket, where);
@@ -40,6 +51,21 @@ internal static class S3Errors
         return AwsErrors.MapCommon(exception, Service, cancellationToken)
             ?? new SecretAgentException(ErrorKind.Internal, $"unexpected failure on {where} ({exception.GetType().Name})", inner: exception);
     }
+
+    /// <summary>
+    /// Every S3 listing names its bucket. A 200 answer without one is not from S3 (a captive portal, a proxy's HTML
+    /// page, a wrong AWS_ENDPOINT_URL): the SDK parses it as an empty listing, which must not read as "no configs".
+    /// </summary>
+    public static void CheckAnsweredAsS3(string? bucketInAnswer, string where)
+    {
+        if (string.IsNullOrEmpty(bucketInAnswer))
+        {
+            throw NotS3(where);
+        }
+    }
+
+    private static SecretAgentException NotS3(string where) =>
+        new(ErrorKind.Unavailable, $"S3 unavailable: the endpoint did not answer as S3 listing {where} (check AWS_ENDPOINT_URL and proxies)");
 
     private static SecretAgentException? MapService(AmazonServiceException exception, string bucket, string where)
     {

@@ -163,6 +163,7 @@ public sealed class S3ObjectStore : IObjectStore
         do
         {
             response = await s3.ListObjectsV2Async(request, cancellationToken);
+            S3Errors.CheckAnsweredAsS3(response.Name, Source.Scope);
             keys.AddRange((response.S3Objects ?? []).Select(o => o.Key).Where(k => !k.EndsWith('/')));
             request.ContinuationToken = response.NextContinuationToken;
         }
@@ -179,6 +180,7 @@ public sealed class S3ObjectStore : IObjectStore
         do
         {
             response = await s3.ListVersionsAsync(request, cancellationToken);
+            S3Errors.CheckAnsweredAsS3(response.Name, Source.Scope);
             versions.AddRange((response.Versions ?? []).Where(v => string.Equals(v.Key, key, StringComparison.Ordinal)));
             request.KeyMarker = response.NextKeyMarker;
             request.VersionIdMarker = response.NextVersionIdMarker;

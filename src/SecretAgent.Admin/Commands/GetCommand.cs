@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SecretAgent.Core.Output;
 using SecretAgent.Admin.Output;
 using SecretAgent.Core.Format;
 using SecretAgent.Core.Publishing;
@@ -51,7 +52,7 @@ internal static class GetCommand
             () => context.Catalog.GetAsync(name, parse.GetValue(Version), [keyId], cancellationToken));
         if (output is null)
         {
-            await using var stdout = Console.OpenStandardOutput();
+            await using var stdout = new StandardOutputStream();
             stdout.Write(opened.Plaintext);
             return 0;
         }

@@ -98,6 +98,6 @@ internal static class PutCommand
             return;
         }
 
-        Console.Out.WriteLine($"published {result.Name} generation {result.Generation} version {result.VersionId ?? "-"} ({format.ToString().ToLowerInvariant()}, key {result.KeyArn})");
+        Console.Out.WriteLine(Core.Errors.Printable.Escape($"published {result.Name} generation {result.Generation} version {result.VersionId ?? "-"} ({format.ToString().ToLowerInvariant()}, key {result.KeyArn})"));
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using SecretAgent.Core.Output;
 
 namespace SecretAgent.Admin.Output;
 
@@ -10,7 +11,7 @@ internal static class JsonOutput
     public static void Write(Action<Utf8JsonWriter> write)
     {
         ArgumentNullException.ThrowIfNull(write);
-        using var stdout = Console.OpenStandardOutput();
+        using var stdout = new StandardOutputStream();
         using (var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             write(writer);

@@ -20,6 +20,7 @@ internal static class PlainTable
     public static void AddPlainRow(this Table table, params string[] cells)
     {
         ArgumentNullException.ThrowIfNull(table);
-        table.AddRow(cells.Select(c => (IRenderable)new Text(c)));
+        // Cells hold object keys read from the bucket: whoever can write it must not get to rewrite the terminal.
+        table.AddRow(cells.Select(c => (IRenderable)new Text(Core.Errors.Printable.Escape(c))));
     }
 }

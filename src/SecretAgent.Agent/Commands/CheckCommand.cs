@@ -28,7 +28,7 @@ internal static class CheckCommand
                 await CheckObjectsAsync(context, ct);
             }
 
-            Console.Out.WriteLine($"ok: {context.Manifest.Files.Count} configs from {context.Source.Scope}, keys {string.Join(",", context.Settings.KmsKeyIds)}, target {context.Settings.Dir}");
+            Console.Out.WriteLine(Printable.Escape($"ok: {context.Manifest.Files.Count} configs from {context.Source.Scope}, keys {string.Join(",", context.Settings.KmsKeyIds)}, target {context.Settings.Dir}"));
             return 0;
         });
         return command;

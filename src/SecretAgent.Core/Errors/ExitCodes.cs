@@ -13,6 +13,7 @@ public static class ExitCodes
     public const int NotFound = 66;          // EX_NOINPUT: config or input file missing
     public const int Unavailable = 69;       // EX_UNAVAILABLE: S3/KMS unreachable, deadline passed
     public const int Target = 73;            // EX_CANTCREAT: target not memory-backed, read-only, full, locked
+    public const int IoError = 74;           // EX_IOERR: standard output closed, full or gone (EBADF, ENOSPC, EPIPE)
     public const int Conflict = 75;          // EX_TEMPFAIL: lost a concurrent publish; retry
     public const int AccessDenied = 77;      // EX_NOPERM: credentials missing or refused, key not allowed
     public const int Manifest = 78;          // EX_CONFIG: manifest invalid

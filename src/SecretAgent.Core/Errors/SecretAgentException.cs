@@ -2,7 +2,8 @@ namespace SecretAgent.Core.Errors;
 
 /// <summary>
 /// The one error type user-facing code throws. The message is a single line that names the config (when there is
-/// one) and the cause, and never holds a secret value or ciphertext bytes.
+/// one) and the cause, and never holds a secret value or ciphertext bytes. Control and format characters in it
+/// (from an echoed path, source or name) are escaped, so it stays one honest line.
 /// </summary>
 public sealed class SecretAgentException : Exception
 {
@@ -40,5 +41,5 @@ public sealed class SecretAgentException : Exception
         Config is null ? new SecretAgentException(Kind, Message, config, InnerException) : this;
 
     private static string Compose(string? config, string message) =>
-        config is null ? message : $"config '{config}': {message}";
+        Printable.Escape(config is null ? message : $"config '{config}': {message}");
 }

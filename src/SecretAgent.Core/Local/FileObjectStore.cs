@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using SecretAgent.Core.Errors;
+using SecretAgent.Core.Posix;
 using SecretAgent.Core.Storage;
 
 namespace SecretAgent.Core.Local;
@@ -14,6 +16,8 @@ namespace SecretAgent.Core.Local;
 public sealed class FileObjectStore : IObjectStore
 {
     private const string LatestFile = "latest";
+    private const int MaxLatestBytes = 64;
+    private const int MaxRecordBytes = 64 * 1024;
 
     public FileObjectStore(SourceUri source)
     {
@@ -35,13 +39,7 @@ public sealed class FileObjectStore : IObjectStore
         }
 
         var bodyPath = Path.Combine(ObjectDir(request.Key), record.VersionId + ".body");
-        var size = new FileInfo(bodyPath).Length;
-        if (size > request.MaxBytes)
-        {
-            throw new SecretAgentException(ErrorKind.Integrity, $"object is {size} bytes, over the {request.MaxBytes}-byte limit");
-        }
-
-        var body = File.ReadAllBytes(bodyPath);
+        var body = ReadStoreFile(bodyPath, request.MaxBytes, $"object {request.Key} body");
         return Task.FromResult(new FetchResult(new FetchedObject(Info(request.Key, record, body.Length, true), body)));
     }
 
@@ -95,7 +93,7 @@ public sealed class FileObjectStore : IObjectStore
 
         var latest = ReadLatest(dir);
         var result = Directory.EnumerateFiles(dir, "*.json")
-            .Select(path => VersionRecord.Parse(File.ReadAllBytes(path)))
+            .Select(path => ReadRecord(key, path))
             .OrderByDescending(r => r.VersionId, StringComparer.Ordinal)
             .Select(r => Info(key, r, r.DeleteMarker ? 0 : BodySize(key, r), string.Equals(r.VersionId, latest, StringComparison.Ordinal)))
             .ToList();
@@ -140,7 +138,7 @@ public sealed class FileObjectStore : IObjectStore
     {
         try
         {
-            return VersionRecord.Parse(File.ReadAllBytes(path));
+            return VersionRecord.Parse(ReadStoreFile(path, MaxRecordBytes, $"object {key} metadata record"));
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
@@ -151,7 +149,22 @@ public sealed class FileObjectStore : IObjectStore
     private static string? ReadLatest(string dir)
     {
         var path = Path.Combine(dir, LatestFile);
-        return File.Exists(path) ? File.ReadAllText(path).Trim() : null;
+        return Path.Exists(path) ? Encoding.UTF8.GetString(ReadStoreFile(path, MaxLatestBytes, "latest-version pointer")).Trim() : null;
+    }
+
+    // Everything in the store was written by us as a small regular file. Anything else (a FIFO, /dev/zero, a symlink,
+    // a huge file) is tampering or damage: refuse it as corrupt (never as "not found", which would let an optional
+    // config be skipped) without blocking on it or reading it unbounded.
+    private static byte[] ReadStoreFile(string path, long maxBytes, string what)
+    {
+        try
+        {
+            return RegularFile.ReadAll(path, maxBytes, $"local store {what}", followSymlink: false);
+        }
+        catch (SecretAgentException ex) when (ex.Kind == ErrorKind.NotFound)
+        {
+            throw new SecretAgentException(ErrorKind.Integrity, ex.Message);
+        }
     }
 
     private static void WriteVersion(string dir, VersionRecord record, ReadOnlySpan<byte> body)

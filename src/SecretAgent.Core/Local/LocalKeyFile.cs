@@ -1,5 +1,8 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using SecretAgent.Core.Errors;
+using SecretAgent.Core.Posix;
 
 namespace SecretAgent.Core.Local;
 
@@ -11,26 +14,25 @@ public static class LocalKeyFile
 {
     public const int KeyLength = 32;
 
+    /// <summary>A key file holds one line; anything longer is not a key file (and is never read whole).</summary>
+    public const int MaxFileBytes = 1024;
+
     public static byte[] Read(string path)
     {
-        string text;
+        var bytes = RegularFile.ReadAll(path, MaxFileBytes, "local key file");
         try
         {
-            text = File.ReadAllText(path).Trim();
+            var key = new byte[KeyLength];
+            var text = Trim(bytes);
+            var status = Base64.DecodeFromUtf8(text, key, out _, out var written);
+            return status == OperationStatus.Done && written == KeyLength
+                ? key
+                : throw new SecretAgentException(ErrorKind.Usage, $"local key file {path} does not hold 32 base64-encoded bytes");
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        finally
         {
-            throw new SecretAgentException(ErrorKind.NotFound, $"local key file {path} not found");
+            CryptographicOperations.ZeroMemory(bytes);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new SecretAgentException(ErrorKind.AccessDenied, $"local key file {path} cannot be read: {ex.GetType().Name}");
-        }
-
-        var key = new byte[KeyLength];
-        return Convert.TryFromBase64String(text, key, out var written) && written == KeyLength
-            ? key
-            : throw new SecretAgentException(ErrorKind.Usage, $"local key file {path} does not hold 32 base64-encoded bytes");
     }
 
     /// <summary>Writes a new random key file with mode 0600; refuses to overwrite.</summary>
@@ -53,6 +55,25 @@ public static class LocalKeyFile
             CryptographicOperations.ZeroMemory(key);
         }
     }
+
+    private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> bytes)
+    {
+        var start = 0;
+        var end = bytes.Length;
+        while (start < end && IsSpace(bytes[start]))
+        {
+            start++;
+        }
+
+        while (end > start && IsSpace(bytes[end - 1]))
+        {
+            end--;
+        }
+
+        return bytes[start..end];
+    }
+
+    private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
 
     /// <summary>The absolute path named by a file:///path key id.</summary>
     public static string PathOf(string keyId)

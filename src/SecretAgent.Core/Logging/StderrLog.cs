@@ -28,6 +28,9 @@ public sealed class StderrLog : ILog
 
     private void Write(string level, string message, (string Key, object? Value)[] fields)
     {
+        // Config names and paths in a message or a field are user input: one line per event, whatever they hold.
+        message = Errors.Printable.Escape(message);
+        fields = Array.ConvertAll(fields, f => f.Value is string text ? (f.Key, (object?)Errors.Printable.Escape(text)) : f);
         var line = json ? Json(level, message, fields) : Human(level, message, fields);
         lock (gate)
         {

@@ -1,4 +1,4 @@
-using System.Text;
+using SecretAgent.Core.Publishing;
 using YamlDotNet.RepresentationModel;
 
 namespace SecretAgent.Core.Manifest;
@@ -6,9 +6,6 @@ namespace SecretAgent.Core.Manifest;
 /// <summary>Reads one entry of the manifest's files list.</summary>
 internal static class ManifestFileReader
 {
-    /// <summary>S3 object keys are at most 1024 bytes; the name is a suffix of one.</summary>
-    public const int MaxNameBytes = 1024;
-
     public static ManifestFile Read(YamlNode node, YamlScalars scalars)
     {
         var entry = YamlMapping.Read(node, scalars, "a files entry", ManifestKeys.File);
@@ -26,23 +23,13 @@ internal static class ManifestFileReader
     }
 
     // The name is bound into the object's encryption context and is its S3 key suffix, so it must already be in
-    // the one canonical spelling; it also obeys the path rules because it is the default output path.
+    // the one canonical spelling; ConfigName owns that rule for the manifest and the admin tool alike.
     private static string ReadName(YamlMapping entry)
     {
         var node = entry.Required(ManifestKeys.Name, "a files entry");
         var name = entry.Scalars.Text(node, ManifestKeys.Name);
-        if (!OutputPath.TryNormalize(name, out var normalized, out var problem))
-        {
-            throw entry.Scalars.Error(node, $"config name {problem}");
-        }
-
-        if (!string.Equals(normalized, name, StringComparison.Ordinal))
-        {
-            throw entry.Scalars.Error(node, $"config name must not contain empty segments (write '{normalized}')");
-        }
-
-        return Encoding.UTF8.GetByteCount(name) > MaxNameBytes
-            ? throw entry.Scalars.Error(node, $"config name must be at most {MaxNameBytes} bytes long")
+        return ConfigName.Problem(name) is { } problem
+            ? throw entry.Scalars.Error(node, $"config name {problem}")
             : name;
     }
 

@@ -1,4 +1,5 @@
 using SecretAgent.Core.Errors;
+using SecretAgent.Core.Posix;
 using SecretAgent.Core.Settings;
 
 namespace SecretAgent.Core.Manifest;
@@ -6,35 +7,27 @@ namespace SecretAgent.Core.Manifest;
 /// <summary>Reads the manifest file, turning every way it can be unreadable into ErrorKind.Manifest.</summary>
 internal static class ManifestFileReading
 {
+    /// <summary>
+    /// Only a regular file is read: a pipe (-m /dev/stdin from a pipe, -m &lt;(...)) or a FIFO is refused at once
+    /// rather than read without a bound in time, and a FIFO with no writer cannot hang the start.
+    /// </summary>
     public static byte[] ReadAllBytes(string path)
     {
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            if (stream.Length > ManifestParser.MaxBytes)
-            {
-                throw ManifestError.At(path, 1, 1, $"manifest is larger than {ManifestParser.MaxBytes} bytes");
-            }
-
-            var bytes = new byte[stream.Length];
-            stream.ReadExactly(bytes);
-            return bytes;
+            return RegularFile.ReadAll(path, ManifestParser.MaxBytes, "manifest");
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        catch (SecretAgentException ex) when (ex.Kind == ErrorKind.Integrity)
         {
-            throw new SecretAgentException(ErrorKind.Manifest, $"manifest {path} not found; set {EnvironmentNames.Manifest} or {FlagNames.Manifest}");
+            throw ManifestError.At(path, 1, 1, $"manifest is larger than {ManifestParser.MaxBytes} bytes");
         }
-        catch (ArgumentException)
+        catch (SecretAgentException ex) when (ex.Kind == ErrorKind.NotFound)
         {
-            throw new SecretAgentException(ErrorKind.Manifest, $"the manifest path is not a valid path; set {EnvironmentNames.Manifest} or {FlagNames.Manifest}");
+            throw new SecretAgentException(ErrorKind.Manifest, $"{ex.Message}; set {EnvironmentNames.Manifest} or {FlagNames.Manifest}");
         }
-        catch (UnauthorizedAccessException)
+        catch (SecretAgentException ex)
         {
-            throw new SecretAgentException(ErrorKind.Manifest, $"manifest {path} is not readable (permission denied)");
-        }
-        catch (IOException ex)
-        {
-            throw new SecretAgentException(ErrorKind.Manifest, $"manifest {path} could not be read: {ex.GetType().Name}");
+            throw new SecretAgentException(ErrorKind.Manifest, ex.Message);
         }
     }
 }

@@ -5,7 +5,8 @@ namespace SecretAgent.Core.Manifest;
 
 /// <summary>
 /// Validates and cleans relative paths under the target directory, following kubelet's AtomicWriter validatePath
-/// (faults.md rows 22-23): the same rules guard config names, since a name is the default output path.
+/// (faults.md rows 22-23), plus one spelling per name (no control or invisible format characters, NFC only). The
+/// same rules guard config names (<see cref="Publishing.ConfigName"/>), since a name is the default output path.
 /// </summary>
 public static class OutputPath
 {
@@ -69,6 +70,16 @@ public static class OutputPath
             return "must be valid Unicode";
         }
 
+        if (path.Any(IsInvisible))
+        {
+            return "must not contain invisible format characters (bidi controls, zero-width characters)";
+        }
+
+        if (!IsNfcStable(path))
+        {
+            return "must be in Unicode normalization form C (NFC), without combining marks";
+        }
+
         if (path.StartsWith('/'))
         {
             return "must be relative, not absolute";
@@ -109,6 +120,26 @@ public static class OutputPath
         }
 
         return segments[0] == ReservedDirectory ? $"must not start with '{ReservedDirectory}' (reserved)" : null;
+    }
+
+    // Format characters (bidi overrides, zero-width joiners and spaces) and line separators make two different names
+    // look alike, or one name look like another (Trojan Source); a file name has no need of them.
+    private static bool IsInvisible(char c) => char.GetUnicodeCategory(c) is
+        System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator;
+
+    // Names that differ only by normalization ("caf\u00e9" and "cafe\u0301") would be distinct keys and files yet
+    // read the same. Refusing every code point NFC could change or combine leaves one spelling per name.
+    private static bool IsNfcStable(string text)
+    {
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (NfcUnstable.Contains(rune.Value))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsWellFormedUtf16(string text)

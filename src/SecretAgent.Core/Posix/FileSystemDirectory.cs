@@ -77,7 +77,7 @@ internal sealed class FileSystemDirectory : IDisposable
             return errno == FileSystemErrno.ENoEnt ? null : throw new FileSystemCallException("fstatat", errno);
         }
 
-        return new FileStatus(*(int*)(buffer + 24), *(int*)(buffer + 28), *(int*)(buffer + 32), *(long*)(buffer + 48));
+        return FileStatus.FromStat(buffer);
     }
 
     /// <summary>The text of a symlink; null if the entry is missing or is not a symlink.</summary>

@@ -9,6 +9,7 @@ internal static class FileSystemErrno
     public const int ENoEnt = 2;
     public const int EIntr = 4;
     public const int EIo = 5;
+    public const int EBadF = 9;
     public const int EAgain = 11;
     public const int EAcces = 13;
     public const int EExist = 17;
@@ -16,6 +17,7 @@ internal static class FileSystemErrno
     public const int EIsDir = 21;
     public const int EInval = 22;
     public const int ENoSpc = 28;
+    public const int EPipe = 32;
     public const int ERofs = 30;
     public const int ENotEmpty = 39;
     public const int ELoop = 40;
@@ -38,6 +40,7 @@ internal static class FileSystemErrno
         ENoEnt => "ENOENT",
         EIntr => "EINTR",
         EIo => "EIO",
+        EBadF => "EBADF",
         EAgain => "EAGAIN",
         EAcces => "EACCES",
         EExist => "EEXIST",
@@ -45,6 +48,7 @@ internal static class FileSystemErrno
         EIsDir => "EISDIR",
         EInval => "EINVAL",
         ENoSpc => "ENOSPC",
+        EPipe => "EPIPE",
         ERofs => "EROFS",
         ENotEmpty => "ENOTEMPTY",
         ELoop => "ELOOP",

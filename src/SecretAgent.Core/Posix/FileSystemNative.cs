@@ -16,6 +16,7 @@ internal static unsafe partial class FileSystemNative
     public const int ORdWr = 0x2;
     public const int OCreat = 0x40;
     public const int OExcl = 0x80;
+    public const int ONonBlock = 0x800;
     public const int ODirectory = 0x10000;
     public const int ONoFollow = 0x20000;
     public const int OCloExec = 0x80000;
@@ -72,6 +73,12 @@ internal static unsafe partial class FileSystemNative
 
     [LibraryImport(Libc, EntryPoint = "fstatfs", SetLastError = true)]
     public static partial int FStatFs(int fd, byte* buffer);
+
+    [LibraryImport(Libc, EntryPoint = "fstat", SetLastError = true)]
+    public static partial int FStat(int fd, byte* buffer);
+
+    [LibraryImport(Libc, EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, byte* buffer, nuint count);
 
     [LibraryImport(Libc, EntryPoint = "fstatat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int FStatAt(int dirFd, string path, byte* buffer, int flags);

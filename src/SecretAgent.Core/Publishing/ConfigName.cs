@@ -5,8 +5,9 @@ using SecretAgent.Core.Manifest;
 namespace SecretAgent.Core.Publishing;
 
 /// <summary>
-/// Config names as the admin tool accepts them: exactly the manifest's rules (<see cref="OutputPath"/>, already in
-/// canonical spelling, at most 1024 bytes), so every published name can be listed in a manifest and delivered.
+/// The one rule for config names, used by the manifest reader and by the admin tool alike: the path rules of
+/// <see cref="OutputPath"/> (a name is the default output path), already in canonical spelling, at most 1024 bytes
+/// (the name is the suffix of an S3 key), so every published name can be listed in a manifest and delivered.
 /// </summary>
 public static class ConfigName
 {
@@ -18,8 +19,10 @@ public static class ConfigName
         return problem is null ? name! : throw new SecretAgentException(ErrorKind.Usage, $"config name '{name}' is invalid: it {problem}");
     }
 
-    private static string? Problem(string name)
+    /// <summary>Why <paramref name="name"/> is not a valid config name ("must not ..."), or null; echoes at most the corrected spelling.</summary>
+    public static string? Problem(string name)
     {
+        ArgumentNullException.ThrowIfNull(name);
         if (!OutputPath.TryNormalize(name, out var normalized, out var problem))
         {
             return problem;

@@ -8,6 +8,9 @@ namespace SecretAgent.Core.Storage;
 /// </summary>
 public sealed record SourceUri
 {
+    private const int MaxKeyBytes = 1024;
+    private const int MaxPathBytes = 4096;
+
     private SourceUri(string scheme, string bucket, string prefix)
     {
         Scheme = scheme;
@@ -40,6 +43,12 @@ public sealed record SourceUri
         if (string.IsNullOrWhiteSpace(text))
         {
             throw Bad("no source given (set --source or SECRET_AGENT_SOURCE to s3://bucket/prefix/ or file:///dir/)");
+        }
+
+        // The source is bound into every encryption context and echoed in messages; it has no use for them.
+        if (text.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format))
+        {
+            throw Bad($"source '{text}' must not contain control or invisible format characters");
         }
 
         if (text.StartsWith("s3://", StringComparison.Ordinal))
@@ -76,15 +85,26 @@ public sealed record SourceUri
             throw Bad($"source '{text}' has an invalid prefix");
         }
 
+        // An S3 key is at most 1024 bytes and every object key is the prefix plus a config name.
+        if (System.Text.Encoding.UTF8.GetByteCount(prefix) >= MaxKeyBytes)
+        {
+            throw Bad($"source prefix is {System.Text.Encoding.UTF8.GetByteCount(prefix)} bytes; an S3 key, prefix included, is at most {MaxKeyBytes} bytes");
+        }
+
         return new SourceUri("s3", bucket, prefix);
     }
 
     private static SourceUri ParseFile(string text)
     {
         var path = text["file://".Length..];
-        if (!path.StartsWith('/') || path.Contains('?') || path.Contains('#'))
+        if (!path.StartsWith('/') || path.Contains('?') || path.Contains('#') || path.Contains('\0', StringComparison.Ordinal))
         {
             throw Bad($"source '{text}' must be file:///absolute/directory/");
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(path) > MaxPathBytes)
+        {
+            throw Bad($"source directory is longer than {MaxPathBytes} bytes");
         }
 
         var full = Path.GetFullPath(path);

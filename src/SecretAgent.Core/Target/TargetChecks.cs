@@ -16,10 +16,18 @@ internal static class TargetChecks
             throw TargetErrors.Unsupported(RuntimeInformation.RuntimeIdentifier);
         }
 
+        // "/run/secrets/" names the same directory, but with the trailing slash lstat and O_NOFOLLOW resolve a
+        // symlink at the last component instead of reporting it: check and open the path without it.
+        var entry = path.TrimEnd('/');
+        if (entry.Length == 0)
+        {
+            entry = "/";
+        }
+
         FileStatus? status;
         try
         {
-            status = FileSystemDirectory.PathStatus(path);
+            status = FileSystemDirectory.PathStatus(entry);
         }
         catch (FileSystemCallException e)
         {
@@ -44,7 +52,7 @@ internal static class TargetChecks
         try
         {
             // O_NOFOLLOW closes the race where the directory is swapped for a symlink after the check above.
-            return FileSystemDirectory.Open(path);
+            return FileSystemDirectory.Open(entry);
         }
         catch (FileSystemCallException e) when (e.Errno is FileSystemErrno.ELoop or FileSystemErrno.ENotDir)
         {

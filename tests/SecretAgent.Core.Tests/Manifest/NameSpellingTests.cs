@@ -1,0 +1,44 @@
+using SecretAgent.Core.Manifest;
+using SecretAgent.Core.Publishing;
+
+namespace SecretAgent.Core.Tests.Manifest;
+
+/// <summary>One spelling per name: no invisible format characters, NFC only (ConfigName owns the rule, OutputPath holds it).</summary>
+[Trait("Category", "Unit")]
+public sealed class NameSpellingTests
+{
+    [Theory]
+    [InlineData("caf\u00e9.json")]
+    [InlineData("\u4e2d\u6587/\u65e5\u672c.env")]
+    [InlineData("\ud55c\uad6d.yaml")]
+    [InlineData("\u00c5ngstr\u00f6m")]
+    [InlineData("emoji-\U0001F600.txt")]
+    public void Problem_WhenNameIsNfcText_IsNull(string name) => Assert.Null(ConfigName.Problem(name));
+
+    [Theory]
+    [InlineData("cafe\u0301.json", "NFC")]
+    [InlineData("\u212bngstrom", "NFC")]
+    [InlineData("\u1112\u1161\u11ab", "NFC")]
+    [InlineData("\uf900.txt", "NFC")]
+    [InlineData("a\u202eb", "invisible")]
+    [InlineData("a\u2066b", "invisible")]
+    [InlineData("a\u200bb", "invisible")]
+    [InlineData("a\u200db", "invisible")]
+    [InlineData("\ufeffa", "invisible")]
+    [InlineData("a\u2028b", "invisible")]
+    [InlineData("a\u0007b", "control")]
+    public void Problem_WhenNameHasAnotherSpelling_SaysWhy(string name, string cause)
+    {
+        var problem = ConfigName.Problem(name);
+
+        Assert.NotNull(problem);
+        Assert.Contains(cause, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryNormalize_WhenPathIsNotNfc_Refuses()
+    {
+        Assert.False(OutputPath.TryNormalize("dir/cafe\u0301", out _, out var problem));
+        Assert.Contains("NFC", problem, StringComparison.Ordinal);
+    }
+}
