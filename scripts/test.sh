@@ -168,12 +168,28 @@ run_tests() {
     local results=$ARTIFACTS/test-results
     rm -rf "$results"
     # A hung test must not eat the CI time limit: dump and fail it instead.
+    local status=0
     dotnet test SecretAgent.sln -c Release --no-build \
         --results-directory "$results" \
         --logger "trx" --logger "console;verbosity=normal" \
         --blame-hang-timeout 10m \
-        "${TEST_ARGS[@]}"
+        "${TEST_ARGS[@]}" || status=$?
     note "results: artifacts/test-results/"
+    summarize_results "$results"
+    return $status
+}
+
+# One closing line over every suite, "N passed, N failed, N skipped", counted from the trx files.
+summarize_results() {
+    local passed=0 failed=0 skipped=0 trx counters
+    for trx in "$1"/*.trx; do
+        [ -e "$trx" ] || continue
+        counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+        passed=$((passed + $(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")))
+        failed=$((failed + $(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")))
+        skipped=$((skipped + $(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$counters")))
+    done
+    printf '\n%d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
 }
 
 install_tools
