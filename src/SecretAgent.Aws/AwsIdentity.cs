@@ -38,6 +38,7 @@ internal sealed record AwsIdentity(AWSCredentials Credentials, RegionEndpoint? R
 
     private static async Task<AwsIdentity> DiscoverAsync(AwsSettings settings)
     {
+        CheckProfileReadable();
         var region = settings.Region is { } name ? RegionEndpoint.GetBySystemName(name) : FallbackRegion();
         var credentials = settings.Credentials ?? FindSource();
         try
@@ -67,6 +68,26 @@ internal sealed record AwsIdentity(AWSCredentials Credentials, RegionEndpoint? R
         {
             // The SDK's own chain found nothing, or a named profile is missing or broken.
             throw new SecretAgentException(ErrorKind.NoCredentials, $"no AWS credentials found ({Hint}; {CredentialErrors.Cause(ex)})", inner: ex);
+        }
+    }
+
+    /// <summary>
+    /// The SDK reads the active profile again inside its first request (checksum and retry defaults), and a profile
+    /// it refuses (a region that cannot be a host name) then surfaces there as a TypeInitializationException, a 70.
+    /// Reading it once here makes that a settings error naming the cause.
+    /// </summary>
+    private static void CheckProfileReadable()
+    {
+        var name = AWSConfigs.AWSProfileName is { Length: > 0 } configured
+            ? configured
+            : Environment.GetEnvironmentVariable("AWS_PROFILE") is { Length: > 0 } fromEnvironment ? fromEnvironment : "default";
+        try
+        {
+            new Amazon.Runtime.CredentialManagement.CredentialProfileStoreChain().TryGetProfile(name, out _);
+        }
+        catch (AmazonClientException ex)
+        {
+            throw new SecretAgentException(ErrorKind.Usage, $"the AWS profile '{Printable.Escape(name)}' cannot be used ({Printable.Escape(ex.Message)})", inner: ex);
         }
     }
 

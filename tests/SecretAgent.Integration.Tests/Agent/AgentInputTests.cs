@@ -116,6 +116,32 @@ public sealed class AgentInputTests : IDisposable
     }
 
     [Fact]
+    public void Check_WhenTheProfileRegionIsNotARegionName_Exits64()
+    {
+        // The same rule as AWS_REGION, for a region that comes from the AWS config file instead.
+        world.WriteManifest("version: 1\nfiles:\n  - name: db.json\n");
+        var config = Path.Combine(world.Root, "aws-config");
+        File.WriteAllText(config, "[default]\nregion = bad region!\n");
+        var environment = new Dictionary<string, string?>
+        {
+            ["SECRET_AGENT_SOURCE"] = "s3://bucket/app/",
+            ["SECRET_AGENT_KMS_KEY_ID"] = "alias/app",
+            ["AWS_REGION"] = null,
+            ["AWS_DEFAULT_REGION"] = null,
+            ["AWS_PROFILE"] = null,
+            ["AWS_CONFIG_FILE"] = config,
+            ["AWS_ACCESS_KEY_ID"] = "test",
+            ["AWS_SECRET_ACCESS_KEY"] = "test",
+            ["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9",
+            ["AWS_EC2_METADATA_DISABLED"] = "true",
+        };
+
+        var result = world.Agent(environment, "check", "--online");
+
+        AssertFailed(result, 64, "region");
+    }
+
+    [Fact]
     public void Fetch_WhenNoCredentialsBeforeAShortDeadline_Exits77Not69()
     {
         // IMDS accepts connections and never answers (faults 42); the 2 s deadline ends the wait before the 10 s bound.
