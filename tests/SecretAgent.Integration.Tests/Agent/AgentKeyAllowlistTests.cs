@@ -15,24 +15,16 @@ namespace SecretAgent.Integration.Tests.Agent;
 public sealed class AgentKeyAllowlistTests : IDisposable
 {
     private const string Sentinel = "CANARY-allowlist-93c1";
-    private const string Name = "db.json";
+    private const string Name = OneConfigRun.Name;
     private readonly MotoServer moto;
-    private readonly string target = Path.Combine("/dev/shm", "sa-allow-" + Guid.NewGuid().ToString("N")[..12]);
-    private readonly string manifest;
+    private readonly OneConfigRun run = new("allow");
 
     public AgentKeyAllowlistTests(MotoServer moto)
     {
         this.moto = moto;
-        Directory.CreateDirectory(target);
-        manifest = Path.Combine(Directory.CreateTempSubdirectory("sa-allow-manifest-").FullName, "secret-agent.yaml");
-        File.WriteAllText(manifest, $"version: 1\nfiles:\n  - name: {Name}\n");
     }
 
-    public void Dispose()
-    {
-        Directory.Delete(target, recursive: true);
-        Directory.Delete(Path.GetDirectoryName(manifest)!, recursive: true);
-    }
+    public void Dispose() => run.Dispose();
 
     [Theory]
     [InlineData("NotFoundException")]
@@ -47,7 +39,7 @@ public sealed class AgentKeyAllowlistTests : IDisposable
         using var proxy = new FaultProxy(moto.Endpoint);
         var first = proxy.On(Requests.Kms("Decrypt", "alias/sa-first"), FaultAction.KmsError(error));
 
-        var result = Agent(world, proxy, $"alias/sa-first,{world.KeyAlias}", "cat", Path.Combine(target, Name));
+        var result = Agent(world, proxy, $"alias/sa-first,{world.KeyAlias}", "cat", run.ConfigPath);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(Sentinel, result.Stdout);
@@ -73,7 +65,7 @@ public sealed class AgentKeyAllowlistTests : IDisposable
         Assert.Contains("KMS key alias/sa-off is disabled or pending deletion", line, StringComparison.Ordinal);
         Assert.Contains("the data key was encrypted under a key other than alias/sa-other", line, StringComparison.Ordinal);
         Assert.DoesNotContain(Sentinel, result.Stdout + result.Stderr, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(target, Name)));
+        Assert.False(File.Exists(run.ConfigPath));
     }
 
     [Fact]
@@ -90,13 +82,6 @@ public sealed class AgentKeyAllowlistTests : IDisposable
         Assert.Contains("KMS key alias/sa-gone1 not found; KMS key alias/sa-gone2 not found", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
     }
 
-    private CommandResult Agent(AdminWorld world, FaultProxy proxy, string keyIds, params string[] command)
-    {
-        var environment = world.Environment();
-        environment["AWS_ENDPOINT_URL_KMS"] = proxy.Endpoint.ToString();
-        environment["SECRET_AGENT_KMS_KEY_ID"] = keyIds;
-        environment["SECRET_AGENT_MANIFEST"] = manifest;
-        environment["SECRET_AGENT_DIR"] = target;
-        return CommandRunner.Run(Binaries.Agent, ["run", "--", .. command], environment);
-    }
+    private CommandResult Agent(AdminWorld world, FaultProxy proxy, string keyIds, params string[] command) =>
+        run.Run(world, new Dictionary<string, string?> { ["AWS_ENDPOINT_URL_KMS"] = proxy.Endpoint.ToString(), ["SECRET_AGENT_KMS_KEY_ID"] = keyIds }, command);
 }

@@ -14,24 +14,16 @@ namespace SecretAgent.Integration.Tests.Agent;
 public sealed class AgentS3ResponseFaultTests : IDisposable
 {
     private const string Sentinel = "CANARY-s3-response-5b1e";
-    private const string Name = "db.json";
+    private const string Name = OneConfigRun.Name;
     private readonly MotoServer moto;
-    private readonly string target = Path.Combine("/dev/shm", "sa-s3fault-" + Guid.NewGuid().ToString("N")[..12]);
-    private readonly string manifest;
+    private readonly OneConfigRun run = new("s3fault");
 
     public AgentS3ResponseFaultTests(MotoServer moto)
     {
         this.moto = moto;
-        Directory.CreateDirectory(target);
-        manifest = Path.Combine(Directory.CreateTempSubdirectory("sa-s3fault-manifest-").FullName, "secret-agent.yaml");
-        File.WriteAllText(manifest, $"version: 1\nfiles:\n  - name: {Name}\n");
     }
 
-    public void Dispose()
-    {
-        Directory.Delete(target, recursive: true);
-        Directory.Delete(Path.GetDirectoryName(manifest)!, recursive: true);
-    }
+    public void Dispose() => run.Dispose();
 
     [Fact]
     public async Task Run_WhenS3PermanentlyRedirects_Exits64NamingTheBucketAndItsRegion()
@@ -106,7 +98,7 @@ public sealed class AgentS3ResponseFaultTests : IDisposable
         world.Put(Name, Sentinel);
         using var proxy = new FaultProxy(moto.Endpoint);
 
-        var result = Agent(world, proxy, "cat", Path.Combine(target, Name));
+        var result = Agent(world, proxy, "cat", run.ConfigPath);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(Sentinel, result.Stdout);
@@ -123,15 +115,9 @@ public sealed class AgentS3ResponseFaultTests : IDisposable
         }
 
         Assert.DoesNotContain(Sentinel, result.Stdout + result.Stderr, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(target, Name)), "a config was written despite the failure");
+        Assert.False(File.Exists(run.ConfigPath), "a config was written despite the failure");
     }
 
-    private CommandResult Agent(AdminWorld world, FaultProxy proxy, params string[] command)
-    {
-        var environment = world.Environment();
-        environment["AWS_ENDPOINT_URL_S3"] = proxy.Endpoint.ToString();
-        environment["SECRET_AGENT_MANIFEST"] = manifest;
-        environment["SECRET_AGENT_DIR"] = target;
-        return CommandRunner.Run(Binaries.Agent, ["run", "--", .. command.Length == 0 ? ["true"] : command], environment);
-    }
+    private CommandResult Agent(AdminWorld world, FaultProxy proxy, params string[] command) =>
+        run.Run(world, new Dictionary<string, string?> { ["AWS_ENDPOINT_URL_S3"] = proxy.Endpoint.ToString() }, command);
 }
