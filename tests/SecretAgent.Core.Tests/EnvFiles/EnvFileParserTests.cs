@@ -4,6 +4,7 @@ using SecretAgent.Core.EnvFiles;
 
 namespace SecretAgent.Core.Tests.EnvFiles;
 
+[Trait("Category", "Unit")]
 public sealed class EnvFileParserTests
 {
     private const string Sentinel = "S3NT1NEL-hunter2";
