@@ -1,6 +1,6 @@
 using System.Text;
-using SecretAgent.Core.Errors;
 using SecretAgent.Core.EnvFiles;
+using SecretAgent.Core.Errors;
 
 namespace SecretAgent.Core.Tests.EnvFiles;
 
