@@ -149,10 +149,13 @@ check_sdk_matches_locks() {
 }
 
 build_and_publish() {
-    section "4/5 restore, build, publish"
+    section "4/5 restore, build, format check, publish"
     check_sdk_matches_locks
     dotnet restore --locked-mode
     dotnet build -c Release --no-restore
+    # Layout, import order and style exactly as .editorconfig says; `dotnet format` fixes what this reports.
+    dotnet format --verify-no-changes --no-restore \
+        || die "dotnet format --verify-no-changes found files to reformat (listed above); run \`dotnet format\` and commit the result"
     # The shipped form: NativeAOT (trimmed ReadyToRun only as an announced fallback, never silently in CI). Symbols
     # go to artifacts/symbols, never into artifacts/bin (images copy from it).
     publish_agent "$ARTIFACTS/publish/agent" "$ARTIFACTS/bin" "$ARTIFACTS/symbols" -p:RestoreLockedMode=true

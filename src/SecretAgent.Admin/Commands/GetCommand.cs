@@ -1,7 +1,7 @@
 using System.CommandLine;
-using SecretAgent.Core.Output;
 using SecretAgent.Admin.Output;
 using SecretAgent.Core.Format;
+using SecretAgent.Core.Output;
 using SecretAgent.Core.Publishing;
 
 namespace SecretAgent.Admin.Commands;

@@ -3,8 +3,8 @@ using SecretAgent.Core.Errors;
 using SecretAgent.Core.Format;
 using SecretAgent.Core.Keys;
 using SecretAgent.Core.Logging;
-using ManifestFile = SecretAgent.Core.Manifest.ManifestFile;
 using SecretAgent.Core.Storage;
+using ManifestFile = SecretAgent.Core.Manifest.ManifestFile;
 
 namespace SecretAgent.Core.Agent;
 

@@ -1,6 +1,6 @@
 using SecretAgent.Core.Format;
-using ManifestFile = SecretAgent.Core.Manifest.ManifestFile;
 using SecretAgent.Core.Storage;
+using ManifestFile = SecretAgent.Core.Manifest.ManifestFile;
 
 namespace SecretAgent.Core.Agent;
 

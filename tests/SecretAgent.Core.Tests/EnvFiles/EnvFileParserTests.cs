@@ -1,9 +1,10 @@
 using System.Text;
-using SecretAgent.Core.Errors;
 using SecretAgent.Core.EnvFiles;
+using SecretAgent.Core.Errors;
 
 namespace SecretAgent.Core.Tests.EnvFiles;
 
+[Trait("Category", "Unit")]
 public sealed class EnvFileParserTests
 {
     private const string Sentinel = "S3NT1NEL-hunter2";

@@ -7,6 +7,7 @@ using SecretAgent.Core.Keys;
 namespace SecretAgent.Core.Tests.Format;
 
 /// <summary>The writer's metadata is exactly what an S3 Encryption Client stores, key for key.</summary>
+[Trait("Category", "Unit")]
 public sealed class MetadataShapeTests
 {
     private static readonly string[] V2Keys =

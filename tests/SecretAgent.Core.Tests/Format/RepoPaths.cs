@@ -7,8 +7,6 @@ internal static class RepoPaths
 
     public static string Vectors => Path.Combine(Root, "tests", "vectors");
 
-    public static string ReferenceScript => Path.Combine(Vectors, "s3ec.py");
-
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -1,10 +1,12 @@
 using System.Security.Cryptography;
 using SecretAgent.Core.Format;
 using SecretAgent.Core.Keys;
+using SecretAgent.Core.Storage;
 
 namespace SecretAgent.Core.Tests.Format;
 
 /// <summary>Writer then reader, through the fake key service, from one byte up to a mebibyte.</summary>
+[Trait("Category", "Unit")]
 public sealed class RoundTripTests
 {
     private const string Name = "round/trip.bin";
@@ -36,7 +38,7 @@ public sealed class RoundTripTests
 
         var sealedObject = await EnvelopeWriter.SealAsync(plaintext, context, FakeKeyService.DefaultKeyId, format, keys, default);
         using var opened = await EnvelopeReader.OpenAsync(
-            InteropWithReferenceTests.Fetched(sealedObject.Metadata, sealedObject.Body), new ExpectedBinding(Name, Scope, 12), [FakeKeyService.DefaultKeyId], keys, default);
+            Fetched(sealedObject.Metadata, sealedObject.Body), new ExpectedBinding(Name, Scope, 12), [FakeKeyService.DefaultKeyId], keys, default);
 
         Assert.Equal(plaintext, opened.Plaintext.ToArray());
         Assert.Equal(format, opened.Envelope.Format);
@@ -54,9 +56,13 @@ public sealed class RoundTripTests
         var sealedObject = await EnvelopeWriter.SealAsync(plaintext, EncryptionContext.ForConfig(Name, Scope, 1), FakeKeyService.DefaultKeyId, format, keys, default);
 
         using var opened = await EnvelopeReader.OpenAsync(
-            InteropWithReferenceTests.Fetched(sealedObject.Metadata, sealedObject.Body), new ExpectedBinding(Name, Scope), ["arn:aws:kms:us-east-1:111122223333:key/other", FakeKeyService.DefaultKeyId], keys, default);
+            Fetched(sealedObject.Metadata, sealedObject.Body), new ExpectedBinding(Name, Scope), ["arn:aws:kms:us-east-1:111122223333:key/other", FakeKeyService.DefaultKeyId], keys, default);
 
         Assert.Equal(plaintext, opened.Plaintext.ToArray());
         Assert.Equal(2, keys.DecryptCalls);
     }
+
+    // The object as the store would hand it back; the key is the one the interop tests use (the reader binds by metadata).
+    private static FetchedObject Fetched(IReadOnlyDictionary<string, string> metadata, byte[] body) =>
+        new(new ObjectInfo("interop/app.env", "1", "\"e\"", body.Length, DateTimeOffset.UnixEpoch, metadata), body);
 }

@@ -9,6 +9,7 @@ namespace SecretAgent.Core.Tests.Format;
 /// Every tampering of a valid V2 and V3 object is refused as Integrity, names the config, and never shows the
 /// plaintext. Cases are listed in <see cref="TamperCases"/>; each runs as its own named theory row.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class TamperSweepTests
 {
     private const string Sentinel = "CANARY-tamper-3b9f";

@@ -7,6 +7,7 @@ using SecretAgent.Core.Storage;
 
 namespace SecretAgent.Core.Tests.Local;
 
+[Trait("Category", "Unit")]
 public sealed class LocalRoundTripTests : IDisposable
 {
     private const string Sentinel = "CANARY-local-7f3a";

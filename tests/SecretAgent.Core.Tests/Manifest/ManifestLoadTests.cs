@@ -3,6 +3,7 @@ using SecretAgent.Core.Manifest;
 
 namespace SecretAgent.Core.Tests.Manifest;
 
+[Trait("Category", "Unit")]
 public sealed class ManifestLoadTests : IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("manifest-tests-").FullName;

@@ -4,6 +4,7 @@ using SecretAgent.Core.Manifest;
 
 namespace SecretAgent.Core.Tests.Manifest;
 
+[Trait("Category", "Unit")]
 public sealed class ManifestParserTests
 {
     private const string Full = """

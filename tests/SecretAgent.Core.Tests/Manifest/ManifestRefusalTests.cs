@@ -4,6 +4,7 @@ using SecretAgent.Core.Manifest;
 
 namespace SecretAgent.Core.Tests.Manifest;
 
+[Trait("Category", "Unit")]
 public sealed class ManifestRefusalTests
 {
     private const string S = ManifestTestText.Sentinel;

@@ -3,6 +3,7 @@ using SecretAgent.Core.Manifest;
 
 namespace SecretAgent.Core.Tests.Manifest;
 
+[Trait("Category", "Unit")]
 public sealed class OutputPathTests
 {
     [Theory]

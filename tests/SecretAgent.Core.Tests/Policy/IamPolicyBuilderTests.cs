@@ -8,6 +8,7 @@ using ManifestModel = SecretAgent.Core.Manifest.Manifest;
 
 namespace SecretAgent.Core.Tests.Policy;
 
+[Trait("Category", "Unit")]
 public sealed class IamPolicyBuilderTests
 {
     private const string KeyArn = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";

@@ -4,6 +4,7 @@ using SecretAgent.Core.Processes;
 
 namespace SecretAgent.Core.Tests.Processes;
 
+[Trait("Category", "Unit")]
 [SupportedOSPlatform("linux")]
 public sealed class CommandResolverTests : IDisposable
 {

@@ -3,6 +3,7 @@ using SecretAgent.Core.Processes;
 
 namespace SecretAgent.Core.Tests.Processes;
 
+[Trait("Category", "Unit")]
 public sealed class ProcessHardeningTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using SecretAgent.Core.Processes;
 namespace SecretAgent.Core.Tests.Processes;
 
 /// <summary>Supervise mode in-process (exec mode would replace the test host: it is covered by black-box tests).</summary>
+[Trait("Category", "Unit")]
 public sealed class ProcessLauncherTests
 {
     private static readonly Dictionary<string, string> Environment = new() { ["PATH"] = "/usr/bin:/bin", ["X"] = "y z" };

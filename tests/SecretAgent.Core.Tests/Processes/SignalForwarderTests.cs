@@ -4,6 +4,7 @@ using SecretAgent.Core.Processes;
 namespace SecretAgent.Core.Tests.Processes;
 
 /// <summary>Forwarding to a real child (a sleep), including signals that arrive before the child's pid is known.</summary>
+[Trait("Category", "Unit")]
 public sealed class SignalForwarderTests
 {
     [Fact]

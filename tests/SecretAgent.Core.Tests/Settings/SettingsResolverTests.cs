@@ -6,6 +6,7 @@ using ManifestModel = SecretAgent.Core.Manifest.Manifest;
 
 namespace SecretAgent.Core.Tests.Settings;
 
+[Trait("Category", "Unit")]
 public sealed class SettingsResolverTests
 {
     private static readonly ManifestModel WithDefaults = Parse(

@@ -3,6 +3,7 @@ using SecretAgent.Core.Target;
 
 namespace SecretAgent.Core.Tests.Target;
 
+[Trait("Category", "Unit")]
 public sealed class FileOwnerTests
 {
     [Theory]

@@ -3,9 +3,10 @@ using static SecretAgent.Core.Tests.Target.TargetFiles;
 
 namespace SecretAgent.Core.Tests.Target;
 
+[Trait("Category", "Unit")]
 public sealed class SecretsTargetClearTests
 {
-    [Fact]
+    [TmpfsFact]
     public void Clear_RemovesEverythingPublishedButTheLock()
     {
         using var dir = TargetDirectory.OnTmpfs();
@@ -18,7 +19,7 @@ public sealed class SecretsTargetClearTests
         dir.AssertEntries("..lock");
     }
 
-    [Fact]
+    [TmpfsFact]
     public void Clear_ZeroesFileContentsBeforeUnlinking()
     {
         using var dir = TargetDirectory.OnTmpfs();
@@ -34,7 +35,7 @@ public sealed class SecretsTargetClearTests
         Assert.All(buffer[..read], b => Assert.Equal(0, b));
     }
 
-    [Fact]
+    [TmpfsFact]
     public void Clear_LeavesForeignEntriesAndOutsideFilesAlone()
     {
         using var dir = TargetDirectory.OnTmpfs();
@@ -51,7 +52,7 @@ public sealed class SecretsTargetClearTests
         Assert.Equal("outside", Read(outsideFile));
     }
 
-    [Fact]
+    [TmpfsFact]
     public void Clear_WhenNothingPublished_DoesNothing()
     {
         using var dir = TargetDirectory.OnTmpfs();

@@ -4,11 +4,12 @@ using SecretAgent.Core.Target;
 namespace SecretAgent.Core.Tests.Target;
 
 /// <summary>An app reading during a refresh sees either the whole old set or the whole new one (fault 40).</summary>
+[Trait("Category", "Unit")]
 public sealed class SecretsTargetConcurrentReaderTests
 {
     private static readonly string[] Names = ["database.json", "cache.json", "queue.json"];
 
-    [Fact]
+    [TmpfsFact]
     public void Publish_WhileReaderLoops_ReaderNeverSeesAMixedOrPartialSet()
     {
         using var dir = TargetDirectory.OnTmpfs();

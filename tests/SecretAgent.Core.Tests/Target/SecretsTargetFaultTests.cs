@@ -4,6 +4,7 @@ using static SecretAgent.Core.Tests.Target.TargetFiles;
 namespace SecretAgent.Core.Tests.Target;
 
 /// <summary>A publish that fails before the swap keeps the old set and leaves no staging directory (fault 36).</summary>
+[Trait("Category", "Unit")]
 public sealed class SecretsTargetFaultTests
 {
     [RootFact]
@@ -39,7 +40,7 @@ public sealed class SecretsTargetFaultTests
 
     public static TheoryData<string> InvalidPaths => new() { "../x", "/abs", "a//b", "..x", "", "a/./b", "a/../b", "a/", new string('n', 256), string.Join('/', Enumerable.Repeat("abcdefgh", 500)) };
 
-    [Theory]
+    [TmpfsTheory]
     [MemberData(nameof(InvalidPaths))]
     public void Publish_WhenPathInvalid_RefusesAndWritesNothing(string path)
     {
@@ -52,7 +53,7 @@ public sealed class SecretsTargetFaultTests
         dir.AssertEntries("..lock");
     }
 
-    [Theory]
+    [TmpfsTheory]
     [InlineData("a", "a")]
     [InlineData("a", "a/b")]
     [InlineData("a/b/c", "a/b")]
@@ -67,7 +68,7 @@ public sealed class SecretsTargetFaultTests
         dir.AssertEntries("..lock");
     }
 
-    [Theory]
+    [TmpfsTheory]
     [InlineData(-1)]
     [InlineData(0x1000)]
     public void Publish_WhenModeOutOfRange_Refuses(int mode)
@@ -80,7 +81,7 @@ public sealed class SecretsTargetFaultTests
         Assert.Equal(Errors.ErrorKind.Manifest, error.Kind);
     }
 
-    [Fact]
+    [TmpfsFact]
     public void Publish_AfterDispose_Throws()
     {
         using var dir = TargetDirectory.OnTmpfs();

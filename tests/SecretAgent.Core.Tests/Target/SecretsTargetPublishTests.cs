@@ -4,6 +4,7 @@ using static SecretAgent.Core.Tests.Target.TargetFiles;
 
 namespace SecretAgent.Core.Tests.Target;
 
+[Trait("Category", "Unit")]
 public sealed partial class SecretsTargetPublishTests
 {
     private static readonly MaterializedFile[] FirstSet =
@@ -22,7 +23,7 @@ public sealed partial class SecretsTargetPublishTests
         { "deep/a/b/c.txt", "deep-1", "644" },
     };
 
-    [Theory]
+    [TmpfsTheory]
     [MemberData(nameof(PublishedFiles))]
     public void Publish_WritesEachFileByteExactWithExactMode(string path, string content, string mode)
     {
@@ -37,7 +38,7 @@ public sealed partial class SecretsTargetPublishTests
         Assert.Equal(Octal(mode), Stat(resolved).Permissions);
     }
 
-    [Fact]
+    [TmpfsFact]
     public void Publish_CreatesKubeletLayout()
     {
         using var dir = TargetDirectory.OnTmpfs();
@@ -54,7 +55,7 @@ public sealed partial class SecretsTargetPublishTests
         Assert.Equal(Octal("600"), Stat(dir.Combine("..lock")).Permissions);
     }
 
-    [Theory]
+    [TmpfsTheory]
     [InlineData("", "755")]        // 0644 deep file makes every directory world-traversable
     [InlineData("tls", "750")]     // 0440 cert: group may read, so group may traverse
     [InlineData("deep/a/b", "755")]
@@ -69,7 +70,7 @@ public sealed partial class SecretsTargetPublishTests
         Assert.Equal(Octal(mode), Stat(path).Permissions);
     }
 
-    [Fact]
+    [TmpfsFact]
     public void Publish_WhenOnlyOwnerMayRead_KeepsDirectoriesPrivate()
     {
         using var dir = TargetDirectory.OnTmpfs();
@@ -81,7 +82,7 @@ public sealed partial class SecretsTargetPublishTests
         Assert.Equal(Octal("700"), Stat(dir.Combine("..data", "app")).Permissions);
     }
 
-    [Theory]
+    [TmpfsTheory]
     [InlineData("666")]
     [InlineData("777")]
     [InlineData("2440")]
@@ -95,7 +96,7 @@ public sealed partial class SecretsTargetPublishTests
         Assert.Equal(Octal(mode), Stat(dir.Combine("..data", "f")).Permissions);
     }
 
-    [Fact]
+    [TmpfsFact]
     public void Publish_Twice_ReplacesSetRemovesDroppedNamesAndOldStaging()
     {
         using var dir = TargetDirectory.OnTmpfs();
@@ -114,7 +115,7 @@ public sealed partial class SecretsTargetPublishTests
         Assert.False(Path.Exists(dir.Combine("tls", "key.pem")));
     }
 
-    [Fact]
+    [TmpfsFact]
     public void Publish_WhenReaderHoldsOldFile_OldContentStaysReadable()
     {
         using var dir = TargetDirectory.OnTmpfs();
@@ -147,7 +148,7 @@ public sealed partial class SecretsTargetPublishTests
         Assert.Equal(Octal("4440"), Stat(dir.Combine("..data", "tls", "key.pem")).Permissions);
     }
 
-    [Fact]
+    [TmpfsFact]
     public void Publish_AfterCrash_RemovesLeftoverStagingAndTemporaryLinks()
     {
         using var dir = TargetDirectory.OnTmpfs();
@@ -162,7 +163,7 @@ public sealed partial class SecretsTargetPublishTests
         dir.AssertEntries("..data", "..lock", "x", dir.LinkText("..data")!);
     }
 
-    [Fact]
+    [TmpfsFact]
     public void Publish_EmptySet_RemovesPreviousNames()
     {
         using var dir = TargetDirectory.OnTmpfs();

@@ -4,9 +4,10 @@ using static SecretAgent.Core.Tests.Target.TargetFiles;
 namespace SecretAgent.Core.Tests.Target;
 
 /// <summary>Symlinks planted inside the target are never followed (CVE-2017-1002101, CVE-2021-25741).</summary>
+[Trait("Category", "Unit")]
 public sealed class SecretsTargetSymlinkTests
 {
-    [Fact]
+    [TmpfsFact]
     public void Publish_WhenTopLevelNameIsPlantedSymlink_RefusesAndLeavesOutsideFileAlone()
     {
         using var dir = TargetDirectory.OnTmpfs();
@@ -23,7 +24,7 @@ public sealed class SecretsTargetSymlinkTests
         dir.AssertEntries("..lock", "database.json");
     }
 
-    [Fact]
+    [TmpfsFact]
     public void Publish_WhenTopLevelNameIsForeignFile_RefusesBeforeWritingAnything()
     {
         using var dir = TargetDirectory.OnTmpfs();
@@ -39,7 +40,7 @@ public sealed class SecretsTargetSymlinkTests
         dir.AssertEntries("..data", "..lock", "keep.txt", "app.conf", staging);
     }
 
-    [Fact]
+    [TmpfsFact]
     public void Publish_WhenDataTmpIsPlantedSymlink_DoesNotFollowIt()
     {
         using var dir = TargetDirectory.OnTmpfs();
@@ -53,7 +54,7 @@ public sealed class SecretsTargetSymlinkTests
         dir.AssertEntries("..data", "..lock", "database.json", dir.LinkText("..data")!);
     }
 
-    [Fact]
+    [TmpfsFact]
     public void Publish_WhenDataIsPlantedSymlinkOutside_ReplacesLinkAndLeavesOutsideAlone()
     {
         using var dir = TargetDirectory.OnTmpfs();
@@ -69,7 +70,7 @@ public sealed class SecretsTargetSymlinkTests
         Assert.Single(Directory.EnumerateFileSystemEntries(dir.Outside));
     }
 
-    [Fact]
+    [TmpfsFact]
     public void Publish_WhenDataIsADirectory_Refuses()
     {
         using var dir = TargetDirectory.OnTmpfs();
@@ -82,7 +83,7 @@ public sealed class SecretsTargetSymlinkTests
         dir.AssertEntries("..data", "..lock");
     }
 
-    [Fact]
+    [TmpfsFact]
     public void Open_WhenLockFileIsPlantedSymlink_RefusesAndDoesNotCreateItsTarget()
     {
         using var dir = TargetDirectory.OnTmpfs();

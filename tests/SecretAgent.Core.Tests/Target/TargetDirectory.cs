@@ -50,6 +50,12 @@ internal sealed class TargetDirectory : IDisposable
         return directory;
     }
 
+    /// <summary>Null where /dev/shm is a tmpfs; otherwise why the tests that publish there are skipped.</summary>
+    public static string? SharedMemorySkipReason() =>
+        Directory.Exists(SharedMemory) && IsTmpfs(SharedMemory)
+            ? null
+            : $"needs a tmpfs at {SharedMemory} (check `stat -f {SharedMemory}`)";
+
     public static bool IsTmpfs(string path)
     {
         using var directory = FileSystemDirectory.Open(path);

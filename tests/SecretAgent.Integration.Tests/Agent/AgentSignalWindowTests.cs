@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using Xunit.Abstractions;
 using SecretAgent.Integration.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace SecretAgent.Integration.Tests.Agent;
 

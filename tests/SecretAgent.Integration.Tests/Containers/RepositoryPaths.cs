@@ -1,6 +1,6 @@
 namespace SecretAgent.Integration.Tests.Containers;
 
-/// <summary>Files of the repository the container tests build from (Dockerfiles, the sample app and configs).</summary>
+/// <summary>Files of the repository the tests build from or run (Dockerfiles, the sample app and configs, tests/vectors).</summary>
 internal static class RepositoryPaths
 {
     private static readonly Lazy<string> RootPath = new(FindRoot);
@@ -12,6 +12,9 @@ internal static class RepositoryPaths
     public static string SampleApp(string file) => Path.Combine(Root, "samples", "app", file);
 
     public static string SampleConfig(string name) => Path.Combine(Root, "samples", "configs", name);
+
+    /// <summary>tests/vectors: the committed known-answer vectors and the Python reference S3EC client.</summary>
+    public static string Vectors(string file) => Path.Combine(Root, "tests", "vectors", file);
 
     // The tests run from tests/SecretAgent.Integration.Tests/bin/<config>/net10.0; walk up to the solution.
     private static string FindRoot()

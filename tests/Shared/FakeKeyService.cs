@@ -1,7 +1,7 @@
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Keys;
 
-namespace SecretAgent.Core.Tests.Format;
+namespace SecretAgent.Tests.Shared;
 
 /// <summary>
 /// Stands in for KMS in pure-logic tests: GenerateDataKey hands out a fixed data key with a fresh fake blob and

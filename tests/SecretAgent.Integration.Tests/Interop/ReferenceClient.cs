@@ -2,13 +2,14 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using SecretAgent.Core.Keys;
+using SecretAgent.Integration.Tests.Containers;
 
-namespace SecretAgent.Core.Tests.Format;
+namespace SecretAgent.Integration.Tests.Interop;
 
 /// <summary>Runs the independent Python S3EC implementation (tests/vectors/s3ec.py) and captures raw stdout bytes.</summary>
 internal static class ReferenceClient
 {
-    public static ReferenceResult Run(params string[] args) => RunScript(RepoPaths.ReferenceScript, args);
+    public static ReferenceResult Run(params string[] args) => RunScript(RepositoryPaths.Vectors("s3ec.py"), args);
 
     public static ReferenceResult RunScript(string script, params string[] args)
     {

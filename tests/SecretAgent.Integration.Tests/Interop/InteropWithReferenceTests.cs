@@ -4,7 +4,7 @@ using SecretAgent.Core.Format;
 using SecretAgent.Core.Keys;
 using SecretAgent.Core.Storage;
 
-namespace SecretAgent.Core.Tests.Format;
+namespace SecretAgent.Integration.Tests.Interop;
 
 /// <summary>Our writer against the Python reference reader, and the Python reference writer against our reader.</summary>
 public sealed class InteropWithReferenceTests
