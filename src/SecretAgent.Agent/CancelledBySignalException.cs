@@ -9,21 +9,6 @@ internal sealed class CancelledBySignalException : Exception
         Signal = signal;
     }
 
-    public CancelledBySignalException()
-        : this(15)
-    {
-    }
-
-    public CancelledBySignalException(string message)
-        : base(message)
-    {
-    }
-
-    public CancelledBySignalException(string message, Exception inner)
-        : base(message, inner)
-    {
-    }
-
     private CancelledBySignalException(int signal, string message)
         : base(message)
     {
@@ -32,7 +17,7 @@ internal sealed class CancelledBySignalException : Exception
 
     public int Signal { get; }
 
-    public int ExitCode => Core.Errors.ExitCodes.SignalBase + Signal;
+    public int ExitCode => Core.Errors.ExitCodes.ForSignal(Signal);
 
     /// <summary>The configs were published but the app never started; the caller removes them.</summary>
     public static CancelledBySignalException BeforeStart(int signal) =>

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using SecretAgent.Core.Posix;
 
 namespace SecretAgent.Agent;
 
@@ -18,7 +19,7 @@ internal sealed class SignalCancellation : IDisposable
 
     public SignalCancellation()
     {
-        foreach (var (signal, number) in new[] { (PosixSignal.SIGTERM, 15), (PosixSignal.SIGINT, 2), (PosixSignal.SIGHUP, 1), (PosixSignal.SIGQUIT, 3) })
+        foreach (var (signal, number) in new[] { (PosixSignal.SIGTERM, LinuxAbi.SigTerm), (PosixSignal.SIGINT, LinuxAbi.SigInt), (PosixSignal.SIGHUP, LinuxAbi.SigHup), (PosixSignal.SIGQUIT, LinuxAbi.SigQuit) })
         {
             registrations.Add(PosixSignalRegistration.Create(signal, context => OnSignal(context, number)));
         }

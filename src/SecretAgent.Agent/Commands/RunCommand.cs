@@ -61,15 +61,14 @@ internal static class RunCommand
         var delivery = await StartPath.DeliverAsync(context, parse, target, signals);
         var environment = AppEnvironment.Build(AppEnvironment.Current(), delivery.Environment, parse.GetValue(KeepAwsEnv));
         var spec = new LaunchSpec(app[0], app[1..], environment);
-        var launcher = new ProcessLauncher();
         try
         {
             if (parse.GetValue(Supervise))
             {
-                return await launcher.SuperviseAsync(spec, new SuperviseOptions(parse.GetValue(Group), signals.HandOff, forwarder), CancellationToken.None);
+                return await ProcessLauncher.SuperviseAsync(spec, new SuperviseOptions(parse.GetValue(Group), signals.HandOff, forwarder), CancellationToken.None);
             }
 
-            return launcher.Exec(spec, signals.HandOff);
+            return ProcessLauncher.Exec(spec, signals.HandOff);
         }
         catch (Exception ex) when (ex is CancelledBySignalException || (ex is SecretAgentException { Kind: ErrorKind.CommandNotFound or ErrorKind.NotExecutable }))
         {

@@ -38,7 +38,7 @@ public static class ErrorKindExtensions
         ErrorKind.AccessDenied or ErrorKind.NoCredentials or ErrorKind.KeyUnusable => ExitCodes.AccessDenied,
         ErrorKind.CommandNotFound => ExitCodes.CommandNotFound,
         ErrorKind.NotExecutable => ExitCodes.NotExecutable,
-        ErrorKind.Cancelled => ExitCodes.SignalBase + 15,
+        ErrorKind.Cancelled => ExitCodes.ForSignal(Posix.LinuxAbi.SigTerm),
         _ => ExitCodes.Internal,
     };
 }

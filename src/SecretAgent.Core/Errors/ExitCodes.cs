@@ -19,5 +19,9 @@ public static class ExitCodes
     public const int Manifest = 78;          // EX_CONFIG: manifest invalid
     public const int NotExecutable = 126;
     public const int CommandNotFound = 127;
-    public const int SignalBase = 128;
+
+    private const int SignalBase = 128;
+
+    /// <summary>The status of a process killed by <paramref name="signal"/>, as shells report it: 128 + n.</summary>
+    public static int ForSignal(int signal) => SignalBase + signal;
 }

@@ -31,7 +31,7 @@ internal sealed class FileDescriptor : SafeHandle
                 if (n < 0)
                 {
                     var errno = FileSystemErrno.Last;
-                    if (errno == FileSystemErrno.EIntr)
+                    if (errno == LinuxAbi.EIntr)
                     {
                         continue;
                     }
@@ -42,7 +42,7 @@ internal sealed class FileDescriptor : SafeHandle
                 // write(2) returning 0 for a non-empty buffer would loop forever; report it as an I/O error.
                 if (n == 0)
                 {
-                    throw new FileSystemCallException("write", FileSystemErrno.EIo);
+                    throw new FileSystemCallException("write", LinuxAbi.EIo);
                 }
 
                 written += checked((int)n);
@@ -57,15 +57,15 @@ internal sealed class FileDescriptor : SafeHandle
     /// <summary>Takes an exclusive flock without blocking; false when another open file description holds it.</summary>
     public bool TryLockExclusive()
     {
-        while (FileSystemNative.Flock(Value, FileSystemNative.LockEx | FileSystemNative.LockNb) != 0)
+        while (FileSystemNative.Flock(Value, LinuxAbi.LockExclusive | LinuxAbi.LockNonBlocking) != 0)
         {
             var errno = FileSystemErrno.Last;
-            if (errno == FileSystemErrno.EAgain)
+            if (errno == LinuxAbi.EAgain)
             {
                 return false;
             }
 
-            if (errno != FileSystemErrno.EIntr)
+            if (errno != LinuxAbi.EIntr)
             {
                 throw new FileSystemCallException("flock", errno);
             }
@@ -77,9 +77,9 @@ internal sealed class FileDescriptor : SafeHandle
     /// <summary>Reads f_type and f_flags from fstatfs.</summary>
     public unsafe (long Type, long Flags) FileSystemInfo()
     {
-        var buffer = stackalloc byte[FileSystemNative.StatfsSize];
+        var buffer = stackalloc byte[LinuxAbi.StatfsSize];
         Check("fstatfs", FileSystemNative.FStatFs(Value, buffer));
-        return (*(long*)(buffer + FileSystemNative.StatfsTypeOffset), *(long*)(buffer + FileSystemNative.StatfsFlagsOffset));
+        return (*(long*)(buffer + LinuxAbi.StatfsTypeOffset), *(long*)(buffer + LinuxAbi.StatfsFlagsOffset));
     }
 
     protected override bool ReleaseHandle() => FileSystemNative.Close(checked((int)handle)) == 0;

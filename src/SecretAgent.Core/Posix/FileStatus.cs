@@ -8,9 +8,16 @@ internal readonly record struct FileStatus(int Mode, int Uid, int Gid, long Size
     private const int RegularType = 0x8000;
     private const int SymlinkType = 0xA000;
 
-    /// <summary>Reads the fields from a struct stat filled by fstat/fstatat (x86_64 offsets, see FileSystemNative).</summary>
-    public static unsafe FileStatus FromStat(byte* buffer) =>
-        new(*(int*)(buffer + 24), *(int*)(buffer + 28), *(int*)(buffer + 32), *(long*)(buffer + 48));
+    /// <summary>Reads the fields from a struct stat filled by fstat/fstatat (offsets from <see cref="LinuxAbi"/>).</summary>
+    public static unsafe FileStatus FromStat(byte* buffer) => FromStat(buffer, LinuxAbi.Current);
+
+    /// <summary>Reads the fields from a struct stat laid out as <paramref name="abi"/> says.</summary>
+    public static unsafe FileStatus FromStat(byte* buffer, LinuxAbi.Table abi) =>
+        new(
+            *(int*)(buffer + abi.StatModeOffset),
+            *(int*)(buffer + abi.StatUidOffset),
+            *(int*)(buffer + abi.StatGidOffset),
+            *(long*)(buffer + abi.StatSizeOffset));
 
     public bool IsDirectory => (Mode & TypeMask) == DirectoryType;
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using static SecretAgent.Core.Posix.FileSystemNative;
+using static SecretAgent.Core.Posix.LinuxAbi;
 
 namespace SecretAgent.Core.Posix;
 
@@ -10,7 +11,7 @@ namespace SecretAgent.Core.Posix;
 /// </summary>
 internal sealed class FileSystemDirectory : IDisposable
 {
-    private const int DirectoryFlags = ORdOnly | ODirectory | ONoFollow | OCloExec;
+    private static int DirectoryFlags => ORdOnly | LinuxAbi.Current.ODirectory | LinuxAbi.Current.ONoFollow | OCloExec;
 
     private FileSystemDirectory(FileDescriptor fd) => Descriptor = fd;
 
@@ -28,16 +29,16 @@ internal sealed class FileSystemDirectory : IDisposable
 
     /// <summary>Creates a new file readable only by us; fails if anything, even a dangling symlink, has the name.</summary>
     public FileDescriptor CreateFile(string name) =>
-        Opened("openat", OpenAt(Fd, name, OWrOnly | OCreat | OExcl | ONoFollow | OCloExec, 0x180));
+        Opened("openat", OpenAt(Fd, name, OWrOnly | OCreat | OExcl | LinuxAbi.Current.ONoFollow | OCloExec, 0x180));
 
     public FileDescriptor OpenExistingForWrite(string name) =>
-        Opened("openat", OpenAt(Fd, name, OWrOnly | ONoFollow | OCloExec, 0));
+        Opened("openat", OpenAt(Fd, name, OWrOnly | LinuxAbi.Current.ONoFollow | OCloExec, 0));
 
     public FileDescriptor OpenExistingForRead(string name) =>
-        Opened("openat", OpenAt(Fd, name, ORdOnly | ONoFollow | OCloExec, 0));
+        Opened("openat", OpenAt(Fd, name, ORdOnly | LinuxAbi.Current.ONoFollow | OCloExec, 0));
 
     public FileDescriptor OpenOrCreateLockFile(string name) =>
-        Opened("openat", OpenAt(Fd, name, ORdWr | OCreat | ONoFollow | OCloExec, 0x180));
+        Opened("openat", OpenAt(Fd, name, ORdWr | OCreat | LinuxAbi.Current.ONoFollow | OCloExec, 0x180));
 
     public void CreateSymlink(string linkText, string name) =>
         FileDescriptor.Check("symlinkat", SymlinkAt(linkText, Fd, name));
@@ -59,7 +60,7 @@ internal sealed class FileSystemDirectory : IDisposable
         }
 
         var errno = FileSystemErrno.Last;
-        return errno == FileSystemErrno.ENoEnt ? false : throw new FileSystemCallException("unlinkat", errno);
+        return errno == LinuxAbi.ENoEnt ? false : throw new FileSystemCallException("unlinkat", errno);
     }
 
     /// <summary>The entry's status without following a symlink; null if there is no such entry.</summary>
@@ -70,11 +71,11 @@ internal sealed class FileSystemDirectory : IDisposable
 
     private static unsafe FileStatus? StatusAt(int dirFd, string name)
     {
-        var buffer = stackalloc byte[StatSize];
+        var buffer = stackalloc byte[LinuxAbi.Current.StatSize];
         if (FStatAt(dirFd, name, buffer, AtSymlinkNoFollow) != 0)
         {
             var errno = FileSystemErrno.Last;
-            return errno == FileSystemErrno.ENoEnt ? null : throw new FileSystemCallException("fstatat", errno);
+            return errno == LinuxAbi.ENoEnt ? null : throw new FileSystemCallException("fstatat", errno);
         }
 
         return FileStatus.FromStat(buffer);
@@ -89,7 +90,7 @@ internal sealed class FileSystemDirectory : IDisposable
         if (n < 0)
         {
             var errno = FileSystemErrno.Last;
-            return errno is FileSystemErrno.ENoEnt or FileSystemErrno.EInval
+            return errno is LinuxAbi.ENoEnt or LinuxAbi.EInval
                 ? null
                 : throw new FileSystemCallException("readlinkat", errno);
         }

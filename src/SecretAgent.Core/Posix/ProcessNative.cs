@@ -4,33 +4,13 @@ namespace SecretAgent.Core.Posix;
 
 /// <summary>
 /// The libc calls the launcher needs that .NET does not expose: execve, signal disposition and mask, kill, prctl,
-/// access, setsid, and the pipe by which a re-entered agent reports a failed execve. Linux (glibc and musl) values only: the agent ships for linux-x64.
+/// access, setsid, and the pipe by which a re-entered agent reports a failed execve. Linux (glibc and musl); the
+/// errno, signal and flag values are in <see cref="LinuxAbi"/>.
 /// </summary>
 internal static unsafe partial class ProcessNative
 {
     private const string Libc = "libc";
 
-    public const int ENOENT = 2;
-    public const int EPERM = 1;
-    public const int ENOEXEC = 8;
-    public const int EACCES = 13;
-    public const int ENOTDIR = 20;
-    public const int EISDIR = 21;
-    public const int ELOOP = 40;
-    public const int ENAMETOOLONG = 36;
-    public const int ESRCH = 3;
-
-    public const int SIGPIPE = 13;
-    public const int SIGXFSZ = 25;
-
-    public const int X_OK = 1;
-
-    public const int O_CLOEXEC = 0x80000;
-    public const int F_SETFD = 2;
-    public const int FD_CLOEXEC = 1;
-    public const int EINTR = 4;
-
-    private const int SIG_SETMASK = 2;
     private const int PR_SET_DUMPABLE = 4;
     private const int PR_GET_DUMPABLE = 3;
 
@@ -88,7 +68,7 @@ internal static unsafe partial class ProcessNative
         var previous = new byte[SigSetBytes];
         fixed (byte* old = previous)
         {
-            _ = PthreadSigmask(SIG_SETMASK, empty, old);
+            _ = PthreadSigmask(LinuxAbi.SigSetMask, empty, old);
         }
 
         return previous;
@@ -98,7 +78,7 @@ internal static unsafe partial class ProcessNative
     {
         fixed (byte* set = mask)
         {
-            _ = PthreadSigmask(SIG_SETMASK, set, null);
+            _ = PthreadSigmask(LinuxAbi.SigSetMask, set, null);
         }
     }
 

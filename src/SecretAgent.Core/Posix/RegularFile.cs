@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using SecretAgent.Core.Errors;
 using static SecretAgent.Core.Posix.FileSystemNative;
+using static SecretAgent.Core.Posix.LinuxAbi;
 
 namespace SecretAgent.Core.Posix;
 
@@ -29,7 +30,7 @@ public static class RegularFile
     public static unsafe string? NonRegularType(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var buffer = stackalloc byte[StatSize];
+        var buffer = stackalloc byte[LinuxAbi.Current.StatSize];
         if (path.Contains('\0', StringComparison.Ordinal) || FStatAt(AtFdCwd, path, buffer, 0) != 0)
         {
             return null;
@@ -46,7 +47,7 @@ public static class RegularFile
             throw new SecretAgentException(kind ?? ErrorKind.NotFound, $"{what} path '{path}' is not a valid path");
         }
 
-        var flags = ORdOnly | ONonBlock | OCloExec | (followSymlink ? 0 : ONoFollow);
+        var flags = ORdOnly | ONonBlock | OCloExec | (followSymlink ? 0 : LinuxAbi.Current.ONoFollow);
         var raw = Open(path, flags, 0);
         if (raw < 0)
         {
@@ -54,7 +55,7 @@ public static class RegularFile
         }
 
         var fd = new FileDescriptor(raw);
-        var buffer = stackalloc byte[StatSize];
+        var buffer = stackalloc byte[LinuxAbi.Current.StatSize];
         if (FStat(fd.Value, buffer) != 0)
         {
             var errno = FileSystemErrno.Last;
@@ -74,9 +75,9 @@ public static class RegularFile
 
     private static SecretAgentException OpenFailed(int errno, string path, string what, ErrorKind? kind) => errno switch
     {
-        FileSystemErrno.ENoEnt or FileSystemErrno.ENotDir => new(kind ?? ErrorKind.NotFound, $"{what} {path} not found"),
-        FileSystemErrno.EAcces or FileSystemErrno.EPerm => new(kind ?? ErrorKind.AccessDenied, $"{what} {path} is not readable (permission denied)"),
-        FileSystemErrno.ELoop => new(kind ?? ErrorKind.NotFound, $"{what} {path} is a symlink, not a regular file"),
+        LinuxAbi.ENoEnt or LinuxAbi.ENotDir => new(kind ?? ErrorKind.NotFound, $"{what} {path} not found"),
+        LinuxAbi.EAcces or LinuxAbi.EPerm => new(kind ?? ErrorKind.AccessDenied, $"{what} {path} is not readable (permission denied)"),
+        LinuxAbi.ELoop => new(kind ?? ErrorKind.NotFound, $"{what} {path} is a symlink, not a regular file"),
         _ => new(kind ?? ErrorKind.NotFound, $"{what} {path} cannot be read ({FileSystemErrno.Describe(errno)})"),
     };
 
@@ -144,7 +145,7 @@ public static class RegularFile
                 }
 
                 var errno = FileSystemErrno.Last;
-                if (errno != FileSystemErrno.EIntr)
+                if (errno != LinuxAbi.EIntr)
                 {
                     return -errno;
                 }

@@ -64,10 +64,10 @@ public static class CommandResolver
     {
         // access(2) applies the kernel's rules (root, ACLs, dangling symlinks); execve still has the last word
         // (noexec mounts, bad binary format) and its errno is mapped the same way.
-        if (ProcessNative.Access(path, ProcessNative.X_OK) != 0)
+        if (ProcessNative.Access(path, LinuxAbi.XOk) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            return errno is ProcessNative.ENOENT or ProcessNative.ENOTDIR ? Candidate.Missing : Candidate.NotExecutable;
+            return errno is LinuxAbi.ENoEnt or LinuxAbi.ENotDir ? Candidate.Missing : Candidate.NotExecutable;
         }
 
         // Directories pass access(X_OK) (search permission) but cannot be executed: execve gives EACCES.

@@ -9,7 +9,7 @@ internal static class ExecFailure
 {
     public static SecretAgentException FromErrno(string command, int errno) => errno switch
     {
-        ProcessNative.ENOENT => CommandResolver.NotFound(command),
+        LinuxAbi.ENoEnt => CommandResolver.NotFound(command),
         _ => new SecretAgentException(
             ErrorKind.NotExecutable,
             $"cannot execute command '{command}': {Marshal.GetPInvokeErrorMessage(errno)}"),

@@ -32,13 +32,13 @@ internal sealed unsafe class ExecReport : IDisposable
     public static ExecReport Create(string command)
     {
         var fds = stackalloc int[2];
-        if (ProcessNative.Pipe2(fds, ProcessNative.O_CLOEXEC) != 0)
+        if (ProcessNative.Pipe2(fds, LinuxAbi.OCloExec) != 0)
         {
             throw ExecFailure.FromErrno(command, Marshal.GetLastPInvokeError());
         }
 
         // The supervisor starts one child at a time, so no other child can inherit the write end meanwhile.
-        _ = ProcessNative.Fcntl(fds[1], ProcessNative.F_SETFD, 0);
+        _ = ProcessNative.Fcntl(fds[1], LinuxAbi.FSetFd, 0);
         return new ExecReport(fds[0], fds[1]);
     }
 
@@ -56,7 +56,7 @@ internal sealed unsafe class ExecReport : IDisposable
             while (total < errno.Length)
             {
                 var n = ProcessNative.Read(readEnd, buffer + total, (nuint)(errno.Length - total));
-                if (n < 0 && Marshal.GetLastPInvokeError() == ProcessNative.EINTR)
+                if (n < 0 && Marshal.GetLastPInvokeError() == LinuxAbi.EIntr)
                 {
                     continue;
                 }
@@ -77,7 +77,7 @@ internal sealed unsafe class ExecReport : IDisposable
     public static int Adopt(string descriptor)
     {
         var fd = int.Parse(descriptor, NumberStyles.None, CultureInfo.InvariantCulture);
-        _ = ProcessNative.Fcntl(fd, ProcessNative.F_SETFD, ProcessNative.FD_CLOEXEC);
+        _ = ProcessNative.Fcntl(fd, LinuxAbi.FSetFd, LinuxAbi.FdCloExec);
         return fd;
     }
 

@@ -14,7 +14,7 @@ namespace SecretAgent.Core.Processes;
 /// </summary>
 internal sealed class InheritedDispositions : IDisposable
 {
-    private static readonly int[] IgnoredByRuntime = [ProcessNative.SIGPIPE];
+    private static readonly int[] IgnoredByRuntime = [LinuxAbi.SigPipe];
     private static readonly Lock Gate = new();
 
     private readonly nint[] previous;

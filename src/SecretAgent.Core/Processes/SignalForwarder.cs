@@ -13,10 +13,11 @@ namespace SecretAgent.Core.Processes;
 public sealed class SignalForwarder : IDisposable
 {
     /// <summary>HUP, INT, QUIT, USR1, USR2, ALRM, TERM, CONT, TSTP, TTIN, TTOU, WINCH (Linux numbers).</summary>
-    internal static readonly int[] Forwarded = [1, 2, 3, 10, 12, 14, 15, 18, 20, 21, 22, 28];
-
-    private const int SigCont = 18;
-    private const int SigWinch = 28;
+    internal static readonly int[] Forwarded =
+    [
+        LinuxAbi.SigHup, LinuxAbi.SigInt, LinuxAbi.SigQuit, LinuxAbi.SigUsr1, LinuxAbi.SigUsr2, LinuxAbi.SigAlrm,
+        LinuxAbi.SigTerm, LinuxAbi.SigCont, LinuxAbi.SigTstp, LinuxAbi.SigTtin, LinuxAbi.SigTtou, LinuxAbi.SigWinch,
+    ];
 
     private readonly bool toGroup;
     private readonly Lock gate = new();
@@ -84,7 +85,7 @@ public sealed class SignalForwarder : IDisposable
     {
         // Cancel the runtime's default (terminate or stop the agent): the agent must outlive the app to report its
         // status. CONT and WINCH default to harmless terminal bookkeeping, which is left to run.
-        context.Cancel = signal is not (SigCont or SigWinch);
+        context.Cancel = signal is not (LinuxAbi.SigCont or LinuxAbi.SigWinch);
         Forward(signal);
     }
 

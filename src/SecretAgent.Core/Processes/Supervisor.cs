@@ -17,8 +17,6 @@ namespace SecretAgent.Core.Processes;
 /// </summary>
 internal static class Supervisor
 {
-    private const int SigTerm = 15;
-
     public static async Task<int> RunAsync(LaunchSpec spec, SuperviseOptions options, CancellationToken ct)
     {
         var path = Path.GetFullPath(CommandResolver.Resolve(spec.Command, PathOf(spec)));
@@ -29,7 +27,7 @@ internal static class Supervisor
         options.BeforeStart?.Invoke();
         using var process = options.ProcessGroup ? await StartInNewSessionAsync(path, spec).ConfigureAwait(false) : Start(Direct(path, spec), spec.Command);
         forwarder.Attach(process.Id);
-        using (ct.Register(() => forwarder.Forward(SigTerm)))
+        using (ct.Register(() => forwarder.Forward(LinuxAbi.SigTerm)))
         {
             // Not cancellable: whatever happens, the agent mirrors the app's status once the app is gone.
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
@@ -38,7 +36,7 @@ internal static class Supervisor
         forwarder.Detach();
 
         // On Unix, Process.ExitCode is WEXITSTATUS for a normal exit and 128 + WTERMSIG for death by a signal,
-        // which is already the shell convention (see ExitStatus.FromSignal).
+        // which is already the shell convention (see ExitCodes.ForSignal).
         return process.ExitCode;
     }
 
@@ -120,7 +118,7 @@ internal static class Supervisor
         catch (Win32Exception ex)
         {
             // The file changed between resolving and starting it; report it the way exec mode would.
-            throw ExecFailure.FromErrno(command, ex.NativeErrorCode == 0 ? ProcessNative.ENOENT : ex.NativeErrorCode);
+            throw ExecFailure.FromErrno(command, ex.NativeErrorCode == 0 ? LinuxAbi.ENoEnt : ex.NativeErrorCode);
         }
     }
 }

@@ -110,7 +110,7 @@ public sealed class SecretsTarget : ISecretsTarget
             }
 
             _disposed = true;
-            _ = FileSystemNative.Flock(_lock.Value, FileSystemNative.LockUn);
+            _ = FileSystemNative.Flock(_lock.Value, LinuxAbi.LockUnlock);
             _lock.Dispose();
             _root.Dispose();
         }
@@ -166,7 +166,7 @@ public sealed class SecretsTarget : ISecretsTarget
                 _root.CreateDirectory(name, 0x1C0);
                 return name;
             }
-            catch (FileSystemCallException e) when (e.Errno == FileSystemErrno.EExist)
+            catch (FileSystemCallException e) when (e.Errno == LinuxAbi.EExist)
             {
                 // Same second and same random suffix: draw again.
             }

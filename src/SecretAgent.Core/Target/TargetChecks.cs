@@ -54,7 +54,7 @@ internal static class TargetChecks
             // O_NOFOLLOW closes the race where the directory is swapped for a symlink after the check above.
             return FileSystemDirectory.Open(entry);
         }
-        catch (FileSystemCallException e) when (e.Errno is FileSystemErrno.ELoop or FileSystemErrno.ENotDir)
+        catch (FileSystemCallException e) when (e.Errno is LinuxAbi.ELoop or LinuxAbi.ENotDir)
         {
             throw TargetErrors.IsSymlink(path);
         }
@@ -68,14 +68,14 @@ internal static class TargetChecks
     public static bool CheckMemoryBacked(FileSystemDirectory root, string path, bool allowDisk)
     {
         var (type, _) = Statfs(root, path);
-        var memoryBacked = type is FileSystemNative.TmpfsMagic or FileSystemNative.RamfsMagic;
+        var memoryBacked = type is LinuxAbi.TmpfsMagic or LinuxAbi.RamfsMagic;
         return memoryBacked || allowDisk ? memoryBacked : throw TargetErrors.NotMemoryBacked(path, type);
     }
 
     /// <summary>Refuses a read-only or unwritable target: the mount flag first, then a real mkdir probe.</summary>
     public static void CheckWritable(FileSystemDirectory root, string path)
     {
-        if ((Statfs(root, path).Flags & FileSystemNative.StRdOnly) != 0)
+        if ((Statfs(root, path).Flags & LinuxAbi.StRdOnly) != 0)
         {
             throw TargetErrors.ReadOnly(path);
         }
@@ -86,7 +86,7 @@ internal static class TargetChecks
             root.CreateDirectory(probe, 0x1C0);
             root.DeleteEmptyDirectory(probe);
         }
-        catch (FileSystemCallException e) when (e.Errno == FileSystemErrno.ERofs)
+        catch (FileSystemCallException e) when (e.Errno == LinuxAbi.ERofs)
         {
             throw TargetErrors.ReadOnly(path);
         }

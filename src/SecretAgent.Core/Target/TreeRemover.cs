@@ -64,7 +64,7 @@ internal static class TreeRemover
         {
             return parent.OpenExistingForWrite(name);
         }
-        catch (FileSystemCallException e) when (e.Errno == FileSystemErrno.EAcces)
+        catch (FileSystemCallException e) when (e.Errno == LinuxAbi.EAcces)
         {
             // A 0400 file we own: make it writable through a descriptor, then open it again for writing.
             using (var readOnly = parent.OpenExistingForRead(name))

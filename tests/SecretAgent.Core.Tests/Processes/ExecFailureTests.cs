@@ -32,6 +32,6 @@ public sealed class ExecFailureTests
     [InlineData(1, 129)]
     [InlineData(9, 137)]
     [InlineData(15, 143)]
-    public void ExitStatus_FromSignal_Is128PlusN(int signal, int status) =>
-        Assert.Equal(status, ExitStatus.FromSignal(signal));
+    public void ExitCodes_ForSignal_Is128PlusN(int signal, int status) =>
+        Assert.Equal(status, ExitCodes.ForSignal(signal));
 }

@@ -28,7 +28,7 @@ public sealed class ProcessLauncherTests
     {
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
-        var code = await new ProcessLauncher().SuperviseAsync(
+        var code = await ProcessLauncher.SuperviseAsync(
             new LaunchSpec("sh", ["-c", "trap 'exit 5' TERM; while :; do sleep 0.05; done"], Environment),
             new SuperviseOptions(ProcessGroup: false),
             cancellation.Token);
@@ -48,7 +48,7 @@ public sealed class ProcessLauncherTests
     public void Exec_WhenCommandMissing_ThrowsWithoutReplacingTheProcess()
     {
         var ex = Assert.Throws<SecretAgentException>(
-            () => new ProcessLauncher().Exec(new LaunchSpec("no-such-command-5f3a", [], Environment)));
+            () => ProcessLauncher.Exec(new LaunchSpec("no-such-command-5f3a", [], Environment)));
 
         Assert.Equal(ErrorKind.CommandNotFound, ex.Kind);
     }
@@ -57,7 +57,7 @@ public sealed class ProcessLauncherTests
     public void Exec_WhenArgumentHasNul_ThrowsUsage()
     {
         var ex = Assert.Throws<SecretAgentException>(
-            () => new ProcessLauncher().Exec(new LaunchSpec("sh", ["a\0b"], Environment)));
+            () => ProcessLauncher.Exec(new LaunchSpec("sh", ["a\0b"], Environment)));
 
         Assert.Equal(ErrorKind.Usage, ex.Kind);
     }
@@ -70,7 +70,7 @@ public sealed class ProcessLauncherTests
         var marker = Path.Combine(Path.GetTempPath(), "sa-before-start-" + Guid.NewGuid().ToString("N"));
         var options = new SuperviseOptions(processGroup, () => throw new OperationCanceledException("signalled"));
 
-        var ex = await Assert.ThrowsAsync<OperationCanceledException>(() => new ProcessLauncher().SuperviseAsync(
+        var ex = await Assert.ThrowsAsync<OperationCanceledException>(() => ProcessLauncher.SuperviseAsync(
             new LaunchSpec("sh", ["-c", $"echo ran > {marker}"], Environment), options, CancellationToken.None));
 
         Assert.Equal("signalled", ex.Message);
@@ -82,12 +82,12 @@ public sealed class ProcessLauncherTests
     {
         // Were the check skipped, `true` would replace the test host and the run would abort.
         var ex = Assert.Throws<OperationCanceledException>(
-            () => new ProcessLauncher().Exec(new LaunchSpec("true", [], Environment), () => throw new OperationCanceledException("signalled")));
+            () => ProcessLauncher.Exec(new LaunchSpec("true", [], Environment), () => throw new OperationCanceledException("signalled")));
 
         Assert.Equal("signalled", ex.Message);
     }
 
     private static Task<int> Supervise(string command, params string[] arguments) =>
-        new ProcessLauncher().SuperviseAsync(
+        ProcessLauncher.SuperviseAsync(
             new LaunchSpec(command, arguments, Environment), new SuperviseOptions(ProcessGroup: false), CancellationToken.None);
 }

@@ -59,7 +59,7 @@ internal sealed class TargetDirectory : IDisposable
     public static bool IsTmpfs(string path)
     {
         using var directory = FileSystemDirectory.Open(path);
-        return directory.Descriptor.FileSystemInfo().Type == FileSystemNative.TmpfsMagic;
+        return directory.Descriptor.FileSystemInfo().Type == LinuxAbi.TmpfsMagic;
     }
 
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
