@@ -87,7 +87,7 @@ internal sealed record AwsIdentity(AWSCredentials Credentials, RegionEndpoint? R
         }
         catch (AmazonClientException ex)
         {
-            throw new SecretAgentException(ErrorKind.Usage, $"the AWS profile '{Printable.Escape(name)}' cannot be used ({Printable.Escape(ex.Message)})", inner: ex);
+            throw new SecretAgentException(ErrorKind.Usage, $"the AWS profile '{name}' cannot be used ({ex.Message})", inner: ex);
         }
     }
 

@@ -61,16 +61,13 @@ public sealed record AwsSettings
 
     // The SDK puts the region into endpoint host names and throws an unexpected exception for one that cannot be a
     // host name label; refuse it here as a usage error.
-    private static string? RegionFrom(Func<string, string?> getenv, string variable) =>
-        CheckedRegion(NonEmpty(getenv(variable)), variable);
-
-    /// <summary>The region-name rule for AWS_REGION and AWS_DEFAULT_REGION (a profile's region: the SDK checks it).</summary>
-    private static string? CheckedRegion(string? region, string origin)
+    private static string? RegionFrom(Func<string, string?> getenv, string variable)
     {
-        var valid = region is null || (region.Length is > 0 and <= 63 && region.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') && region[0] != '-' && region[^1] != '-');
+        var region = NonEmpty(getenv(variable));
+        var valid = region is null || (region.Length <= 63 && region.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') && region[0] != '-' && region[^1] != '-');
         return valid
             ? region
-            : throw new Core.Errors.SecretAgentException(Core.Errors.ErrorKind.Usage, $"{origin} '{Core.Errors.Printable.Escape(region!)}' is not a region name (like eu-west-1)");
+            : throw new Core.Errors.SecretAgentException(Core.Errors.ErrorKind.Usage, $"{variable} '{region}' is not a region name (like eu-west-1)");
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
