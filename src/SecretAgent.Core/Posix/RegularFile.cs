@@ -16,14 +16,15 @@ public static class RegularFile
     /// <summary>
     /// The whole file, at most <paramref name="maxBytes"/> bytes. Failures are SecretAgentExceptions naming
     /// <paramref name="what"/> and the path: missing, unreadable or not a regular file is NotFound (66), permission
-    /// denied AccessDenied (77), too large Integrity (65); <paramref name="kind"/>, if given, replaces them all.
+    /// denied AccessDenied (77), too large Integrity (65). Callers that need one kind for all of them (the manifest)
+    /// map the kind themselves, so each failure keeps its own here.
     /// </summary>
-    public static byte[] ReadAll(string path, long maxBytes, string what, ErrorKind? kind = null, bool followSymlink = true)
+    public static byte[] ReadAll(string path, long maxBytes, string what, bool followSymlink = true)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
-        using var fd = OpenRegular(path, what, kind, followSymlink);
-        return ReadBounded(fd, path, Math.Min(maxBytes, Array.MaxLength - 1), what, kind);
+        using var fd = OpenRegular(path, what, followSymlink);
+        return ReadBounded(fd, path, Math.Min(maxBytes, Array.MaxLength - 1), what);
     }
 
     /// <summary>What <paramref name="path"/> is if it exists and is not a regular file (following symlinks); else null.</summary>
@@ -40,18 +41,18 @@ public static class RegularFile
         return status.IsRegularFile ? null : status.TypeName;
     }
 
-    private static unsafe FileDescriptor OpenRegular(string path, string what, ErrorKind? kind, bool followSymlink)
+    private static unsafe FileDescriptor OpenRegular(string path, string what, bool followSymlink)
     {
         if (path.Length == 0 || path.Contains('\0', StringComparison.Ordinal))
         {
-            throw new SecretAgentException(kind ?? ErrorKind.NotFound, $"{what} path '{path}' is not a valid path");
+            throw new SecretAgentException(ErrorKind.NotFound, $"{what} path '{path}' is not a valid path");
         }
 
         var flags = ORdOnly | ONonBlock | OCloExec | (followSymlink ? 0 : LinuxAbi.Current.ONoFollow);
         var raw = Open(path, flags, 0);
         if (raw < 0)
         {
-            throw OpenFailed(FileSystemErrno.Last, path, what, kind);
+            throw OpenFailed(FileSystemErrno.Last, path, what);
         }
 
         var fd = new FileDescriptor(raw);
@@ -60,30 +61,30 @@ public static class RegularFile
         {
             var errno = FileSystemErrno.Last;
             fd.Dispose();
-            throw OpenFailed(errno, path, what, kind);
+            throw OpenFailed(errno, path, what);
         }
 
         var status = FileStatus.FromStat(buffer);
         if (!status.IsRegularFile)
         {
             fd.Dispose();
-            throw new SecretAgentException(kind ?? ErrorKind.NotFound, $"{what} {path} is {status.TypeName}, not a regular file");
+            throw new SecretAgentException(ErrorKind.NotFound, $"{what} {path} is {status.TypeName}, not a regular file");
         }
 
         return fd;
     }
 
-    private static SecretAgentException OpenFailed(int errno, string path, string what, ErrorKind? kind) => errno switch
+    private static SecretAgentException OpenFailed(int errno, string path, string what) => errno switch
     {
-        LinuxAbi.ENoEnt or LinuxAbi.ENotDir => new(kind ?? ErrorKind.NotFound, $"{what} {path} not found"),
-        LinuxAbi.EAcces or LinuxAbi.EPerm => new(kind ?? ErrorKind.AccessDenied, $"{what} {path} is not readable (permission denied)"),
-        LinuxAbi.ELoop => new(kind ?? ErrorKind.NotFound, $"{what} {path} is a symlink, not a regular file"),
-        _ => new(kind ?? ErrorKind.NotFound, $"{what} {path} cannot be read ({FileSystemErrno.Describe(errno)})"),
+        LinuxAbi.ENoEnt or LinuxAbi.ENotDir => new(ErrorKind.NotFound, $"{what} {path} not found"),
+        LinuxAbi.EAcces or LinuxAbi.EPerm => new(ErrorKind.AccessDenied, $"{what} {path} is not readable (permission denied)"),
+        LinuxAbi.ELoop => new(ErrorKind.NotFound, $"{what} {path} is a symlink, not a regular file"),
+        _ => new(ErrorKind.NotFound, $"{what} {path} cannot be read ({FileSystemErrno.Describe(errno)})"),
     };
 
     // Reads until EOF but never past the bound plus one byte, so "too large" is detected without buffering it all
     // (the size fstat reports is only a hint: /proc files say 0, a growing file says less than it will hold).
-    private static unsafe byte[] ReadBounded(FileDescriptor fd, string path, long maxBytes, string what, ErrorKind? kind)
+    private static unsafe byte[] ReadBounded(FileDescriptor fd, string path, long maxBytes, string what)
     {
         var limit = checked((int)maxBytes + 1);
         var buffer = new byte[Math.Min(limit, 4096)];
@@ -96,7 +97,7 @@ public static class RegularFile
                 {
                     if (buffer.Length == limit)
                     {
-                        throw new SecretAgentException(kind ?? ErrorKind.Integrity, $"{what} {path} is over the {maxBytes}-byte limit");
+                        throw new SecretAgentException(ErrorKind.Integrity, $"{what} {path} is over the {maxBytes}-byte limit");
                     }
 
                     buffer = Grow(buffer, limit);
@@ -105,7 +106,7 @@ public static class RegularFile
                 var n = ReadOnce(fd, buffer.AsSpan(total));
                 if (n < 0)
                 {
-                    throw new SecretAgentException(kind ?? ErrorKind.NotFound, $"{what} {path} cannot be read ({FileSystemErrno.Describe(-n)})");
+                    throw new SecretAgentException(ErrorKind.NotFound, $"{what} {path} cannot be read ({FileSystemErrno.Describe(-n)})");
                 }
 
                 if (n == 0)

@@ -70,12 +70,11 @@ public sealed class RegularFileTests : IDisposable
     }
 
     [Fact]
-    public void ReadAll_WhenMissing_IsNotFound_AndKindOverridesIt()
+    public void ReadAll_WhenMissing_IsNotFound()
     {
         var missing = Path.Combine(directory, "missing");
 
         Assert.Equal(ErrorKind.NotFound, Assert.Throws<SecretAgentException>(() => RegularFile.ReadAll(missing, 1, "test file")).Kind);
-        Assert.Equal(ErrorKind.Manifest, Assert.Throws<SecretAgentException>(() => RegularFile.ReadAll(missing, 1, "test file", ErrorKind.Manifest)).Kind);
     }
 
     private string Write(string name, int length)
