@@ -37,7 +37,7 @@ internal static class GetCommand
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        var name = ConfigName.Validate(parse.GetValue(Name));
+        var name = ConfigName.Parse(parse.GetValue(Name));
         var output = parse.GetValue(OutputFile);
         var force = parse.GetValue(Force);
         if (output is not null)

@@ -19,7 +19,7 @@ internal static class HistoryCommand
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        var name = ConfigName.Validate(parse.GetValue(Name));
+        var name = ConfigName.Parse(parse.GetValue(Name));
         var context = AdminContext.Load(parse);
         var versions = await Consoles.WithStatusAsync($"Reading the history of {name}", () => context.Catalog.HistoryAsync(name, cancellationToken));
         if (context.Json)

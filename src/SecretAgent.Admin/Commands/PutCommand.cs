@@ -34,7 +34,7 @@ internal static class PutCommand
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        var name = ConfigName.Validate(parse.GetValue(Name));
+        var name = ConfigName.Parse(parse.GetValue(Name));
         var format = parse.GetValue(Format) == "v2" ? EnvelopeFormat.V2 : EnvelopeFormat.V3;
         var context = AdminContext.Load(parse);
         var keyId = context.KeyId;

@@ -21,7 +21,7 @@ internal static class RemoveCommand
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        var name = ConfigName.Validate(parse.GetValue(Name));
+        var name = ConfigName.Parse(parse.GetValue(Name));
         var context = AdminContext.Load(parse);
         await Consoles.WithStatusAsync($"Deleting {name}", async () =>
         {

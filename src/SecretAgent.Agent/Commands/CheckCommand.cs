@@ -47,13 +47,13 @@ internal static class CheckCommand
                     throw new SecretAgentException(ErrorKind.NotFound, $"object {context.Source.Scope}{file.Name} not found", file.Name);
                 }
 
-                context.Log.Warn("optional config not found", ("config", file.Name));
+                context.Log.Warn("optional config not found", ("config", file.Name.Value));
                 return;
             }
 
             var envelope = EnvelopeReader.Parse(info.Metadata, file.Name);
             EnvelopeReader.VerifyBinding(envelope, ConfigFetcher.ExpectedFor(file, context.Source));
-            context.Log.Info("object ok", ("config", file.Name), ("format", envelope.Format), ("generation", envelope.Generation), ("version", info.VersionId));
+            context.Log.Info("object ok", ("config", file.Name.Value), ("format", envelope.Format), ("generation", envelope.Generation), ("version", info.VersionId));
         });
         await Task.WhenAll(checks);
     }

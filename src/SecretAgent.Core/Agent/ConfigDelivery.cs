@@ -12,7 +12,7 @@ namespace SecretAgent.Core.Agent;
 /// </summary>
 public sealed class ConfigDelivery
 {
-    private const int ReceiptMode = 0b100_100_100; // 0444: readable, never writable
+    private static readonly FilePermissions ReceiptMode = FilePermissions.FromBits(0b100_100_100); // 0444: readable, never writable
 
     private readonly ConfigFetcher fetcher;
     private readonly SourceUri source;
@@ -38,12 +38,12 @@ public sealed class ConfigDelivery
             var environment = EnvAdditions(configs);
             var receipt = Receipt.Build(manifestSha256, source, configs, clock.GetUtcNow());
             var written = configs.Select(c => new MaterializedFile(c.File.Path, c.Opened.PlaintextBuffer, c.File.Mode)).ToList();
-            written.Add(new MaterializedFile(Receipt.RelativePath, receipt, ReceiptMode));
+            written.Add(new MaterializedFile(RelativePath.OwnFile(Receipt.RelativePath), receipt, ReceiptMode));
             cancellationToken.ThrowIfCancellationRequested();
             target.Publish(written, owner);
             foreach (var config in configs)
             {
-                log.Info("delivered", ("config", config.File.Name), ("generation", config.Opened.Envelope.Generation), ("version", config.Info.VersionId));
+                log.Info("delivered", ("config", config.File.Name.Value), ("generation", config.Opened.Envelope.Generation), ("version", config.Info.VersionId));
             }
 
             if (files.Count > 0)

@@ -74,7 +74,7 @@ public sealed class ConfigFetcher
         }
         catch (SecretAgentException ex) when (ex.Kind == ErrorKind.NotFound && file.Optional)
         {
-            log.Warn("optional config not found; skipped", ("config", file.Name));
+            log.Warn("optional config not found; skipped", ("config", file.Name.Value));
             return null;
         }
         catch (SecretAgentException ex)

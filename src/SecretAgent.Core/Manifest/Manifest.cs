@@ -1,4 +1,6 @@
 using SecretAgent.Core.Errors;
+using SecretAgent.Core.Publishing;
+using SecretAgent.Core.Target;
 using YamlDotNet.Core;
 
 namespace SecretAgent.Core.Manifest;
@@ -19,13 +21,14 @@ public sealed record Manifest(
 
 /// <summary>
 /// One config the app needs: <paramref name="Name"/> is what IT published (and the S3 key suffix),
-/// <paramref name="Path"/> the normalized relative path it lands at under the target directory.
+/// <paramref name="Path"/> the cleaned relative path it lands at under the target directory. Both were checked
+/// when the manifest was read, and travel as their types so nothing downstream checks them again.
 /// <paramref name="Line"/> and <paramref name="Column"/> locate the entry in the manifest for later error messages.
 /// </summary>
 public sealed record ManifestFile(
-    string Name,
-    string Path,
-    int Mode,
+    ConfigName Name,
+    RelativePath Path,
+    FilePermissions Mode,
     bool Optional,
     bool Env,
     long? MinGeneration,

@@ -6,6 +6,7 @@ using SecretAgent.Core.Posix;
 using SecretAgent.Core.Publishing;
 using SecretAgent.Core.Settings;
 using SecretAgent.Core.Storage;
+using SecretAgent.Core.Target;
 using YamlDotNet.RepresentationModel;
 
 namespace SecretAgent.Core.Manifest;
@@ -183,37 +184,36 @@ internal static class ManifestReader
 
     // The name is bound into the object's encryption context and is its S3 key suffix, so it must already be in
     // the one canonical spelling; ConfigName owns that rule for the manifest and the admin tool alike.
-    private static string ReadName(YamlMapping entry)
+    private static ConfigName ReadName(YamlMapping entry)
     {
         var node = entry.Required(ManifestKeys.Name, "a files entry");
-        var name = entry.Scalars.Text(node, ManifestKeys.Name);
-        return ConfigName.Problem(name) is { } problem
-            ? throw entry.Scalars.Error(node, $"config name {problem}")
-            : name;
+        return ConfigName.TryParse(entry.Scalars.Text(node, ManifestKeys.Name), out var name, out var problem)
+            ? name
+            : throw entry.Scalars.Error(node, $"config name {problem}");
     }
 
-    private static string ReadPath(YamlMapping entry, string name)
+    private static RelativePath ReadPath(YamlMapping entry, ConfigName name)
     {
         if (entry.Get(ManifestKeys.Path) is not { } node)
         {
-            return name;
+            return name.Path;
         }
 
         var path = entry.Scalars.Scalar(node, ManifestKeys.Path, "a string").Value ?? string.Empty;
-        return OutputPath.TryNormalize(path, out var normalized, out var problem)
-            ? normalized
+        return RelativePath.TryParse(path, out var cleaned, out var problem)
+            ? cleaned
             : throw entry.Scalars.Error(node, $"'path' {problem}");
     }
 
-    private static int ReadMode(YamlMapping entry)
+    private static FilePermissions ReadMode(YamlMapping entry)
     {
         if (entry.Get(ManifestKeys.Mode) is not { } node)
         {
-            return FileModeText.Default;
+            return FilePermissions.Default;
         }
 
         var text = entry.Scalars.Scalar(node, ManifestKeys.Mode, "an octal mode like \"0400\"").Value ?? string.Empty;
-        return FileModeText.TryParse(text, out var mode)
+        return FilePermissions.TryParse(text, out var mode)
             ? mode
             : throw entry.Scalars.Error(node, "'mode' must be 3 or 4 octal digits no greater than 0777, like \"0400\"");
     }

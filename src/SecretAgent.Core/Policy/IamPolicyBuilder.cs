@@ -31,7 +31,7 @@ public static class IamPolicyBuilder
             throw new SecretAgentException(ErrorKind.Usage, "the manifest lists no files, so there is nothing to grant");
         }
 
-        var names = manifest.Files.Select(f => f.Name).ToList();
+        var names = manifest.Files.Select(f => f.Name.Value).ToList();
         var keys = kmsKeyIds.Select(KmsKeyReference.Classify).ToList();
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer, Options))

@@ -28,10 +28,9 @@ public sealed class ConfigCatalog
     private SourceUri Source => store.Source;
 
     /// <summary>Fetches and decrypts one config (latest, or <paramref name="versionId"/>). The caller disposes the result.</summary>
-    public async Task<OpenedObject> GetAsync(string name, string? versionId, IReadOnlyList<string> allowedKeyIds, CancellationToken cancellationToken)
+    public async Task<OpenedObject> GetAsync(ConfigName name, string? versionId, IReadOnlyList<string> allowedKeyIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(allowedKeyIds);
-        ConfigName.Validate(name);
         if (allowedKeyIds.Count == 0 || allowedKeyIds.Any(string.IsNullOrWhiteSpace))
         {
             throw new SecretAgentException(ErrorKind.Usage, "no KMS key id given (set --kms-key-id or SECRET_AGENT_KMS_KEY_ID)", name);
@@ -59,9 +58,8 @@ public sealed class ConfigCatalog
             .ToList();
     }
 
-    public async Task<IReadOnlyList<ConfigVersion>> HistoryAsync(string name, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ConfigVersion>> HistoryAsync(ConfigName name, CancellationToken cancellationToken)
     {
-        ConfigName.Validate(name);
         try
         {
             var versions = await store.ListVersionsAsync(Source.ObjectKey(name), cancellationToken);
@@ -74,9 +72,8 @@ public sealed class ConfigCatalog
     }
 
     /// <summary>Deletes the latest version; in a versioned bucket older versions remain (and history shows them).</summary>
-    public async Task DeleteAsync(string name, CancellationToken cancellationToken)
+    public async Task DeleteAsync(ConfigName name, CancellationToken cancellationToken)
     {
-        ConfigName.Validate(name);
         try
         {
             await store.DeleteAsync(Source.ObjectKey(name), cancellationToken);

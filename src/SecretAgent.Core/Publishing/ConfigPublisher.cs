@@ -29,7 +29,7 @@ public sealed class ConfigPublisher
 
     public async Task<PublishResult> PublishAsync(string name, ReadOnlyMemory<byte> plaintext, string keyId, EnvelopeFormat format, CancellationToken cancellationToken)
     {
-        ConfigName.Validate(name);
+        _ = ConfigName.Parse(name);
         CheckInput(name, plaintext, keyId);
         var key = store.Source.ObjectKey(name);
         var current = await store.HeadAsync(key, cancellationToken);

@@ -73,7 +73,7 @@ internal sealed class StagingWriter : IDisposable
         {
             using var fd = parent.CreateFile(TargetPlan.NameOf(file.RelativePath));
             fd.WriteAll(file.Content.Span);
-            Seal(fd, file.RelativePath, file.Mode);
+            Seal(fd, file.RelativePath, file.Mode.Bits);
         });
     }
 

@@ -4,14 +4,13 @@ namespace SecretAgent.Core.Target;
 
 /// <summary>
 /// What a publish will create: the files, the directories they need (parents first) with their modes, and the
-/// top-level names. Re-checks every path defensively with kubelet's validatePath rules.
+/// top-level names. Each path and mode was checked once where it entered (<see cref="RelativePath"/>,
+/// <see cref="FilePermissions"/>); what only the whole set can show (a path twice, a file that is also a directory) is
+/// checked here.
 /// </summary>
 internal sealed class TargetPlan
 {
-    private const int MaxPathLength = 4096;
-    private const int MaxNameLength = 255;
     private const int OwnerOnlyDirectoryMode = 0x1C0; // 0700
-    private const int MaxMode = 0xFFF;                // 07777
 
     private TargetPlan(IReadOnlyList<MaterializedFile> files, IReadOnlyList<string> directories, IReadOnlyDictionary<string, int> directoryModes, IReadOnlyList<string> topLevelNames)
     {
@@ -40,7 +39,7 @@ internal sealed class TargetPlan
         foreach (var file in files)
         {
             ArgumentNullException.ThrowIfNull(file);
-            var segments = Validate(file);
+            var segments = file.RelativePath.Segments();
             if (!filePaths.Add(file.RelativePath))
             {
                 throw Invalid(file.RelativePath, "is listed twice");
@@ -51,7 +50,7 @@ internal sealed class TargetPlan
                 topLevel.Add(segments[0]);
             }
 
-            AddParents(segments, file.Mode, modes, directories);
+            AddParents(segments, file.Mode.Bits, modes, directories);
         }
 
         foreach (var directory in directories.Where(filePaths.Contains))
@@ -91,36 +90,6 @@ internal sealed class TargetPlan
 
     private static int ReaderBits(int fileMode) =>
         ((fileMode & 0x20) != 0 ? 0x28 : 0) | ((fileMode & 0x4) != 0 ? 0x5 : 0); // g+r -> g+rx, o+r -> o+rx
-
-    private static string[] Validate(MaterializedFile file)
-    {
-        var path = file.RelativePath ?? string.Empty;
-        if (file.Mode is < 0 or > MaxMode)
-        {
-            throw Invalid(path, $"has mode {Convert.ToString(file.Mode, 8)}, outside 0-7777");
-        }
-
-        if (path.Length == 0 || path.Length > MaxPathLength)
-        {
-            throw Invalid(path, $"must be 1-{MaxPathLength} characters");
-        }
-
-        if (path.StartsWith('/') || path.StartsWith("..", StringComparison.Ordinal))
-        {
-            throw Invalid(path, "must be relative and must not start with '..'");
-        }
-
-        var segments = path.Split('/');
-        foreach (var segment in segments)
-        {
-            if (segment is "" or "." or ".." || segment.Length > MaxNameLength || segment.Contains('\0', StringComparison.Ordinal))
-            {
-                throw Invalid(path, $"has an empty, '.', '..' or over-long ({MaxNameLength}) segment");
-            }
-        }
-
-        return segments;
-    }
 
     private static SecretAgentException Invalid(string path, string reason) =>
         new(ErrorKind.Manifest, $"output path '{path}' {reason}");

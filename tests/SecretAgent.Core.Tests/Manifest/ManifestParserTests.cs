@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using SecretAgent.Core.Manifest;
+using SecretAgent.Core.Publishing;
+using SecretAgent.Core.Target;
 
 namespace SecretAgent.Core.Tests.Manifest;
 
@@ -35,9 +37,9 @@ public sealed class ManifestParserTests
         Assert.Equal(ManifestTestText.FileName, manifest.FileName);
         Assert.Equal(
             [
-                new ManifestFile("database.json", "database.json", 0x100, false, false, null, 6, 5),
-                new ManifestFile("payments.env", "payments.env", 0x100, false, true, null, 7, 5),
-                new ManifestFile("tls/server.key", "tls/key.pem", 0x120, true, false, 7, 9, 5),
+                File("database.json", "database.json", 0x100, false, false, null, 6, 5),
+                File("payments.env", "payments.env", 0x100, false, true, null, 7, 5),
+                File("tls/server.key", "tls/key.pem", 0x120, true, false, 7, 9, 5),
             ],
             manifest.Files);
     }
@@ -51,7 +53,7 @@ public sealed class ManifestParserTests
         Assert.Null(manifest.KmsKeyIds);
         Assert.Null(manifest.Dir);
         var file = Assert.Single(manifest.Files);
-        Assert.Equal(new ManifestFile("app.json", "app.json", 0x100, false, false, null, 3, 5), file);
+        Assert.Equal(File("app.json", "app.json", 0x100, false, false, null, 3, 5), file);
     }
 
     [Fact]
@@ -92,7 +94,7 @@ public sealed class ManifestParserTests
     {
         var manifest = ManifestTestText.Parse($"version: 1\nfiles:\n  - name: a\n    mode: {yamlMode}\n");
 
-        Assert.Equal(expected, Assert.Single(manifest.Files).Mode);
+        Assert.Equal(expected, Assert.Single(manifest.Files).Mode.Bits);
     }
 
     [Theory]
@@ -104,7 +106,7 @@ public sealed class ManifestParserTests
     {
         var manifest = ManifestTestText.Parse($"version: 1\nfiles:\n  - name: a\n    path: \"{path}\"\n");
 
-        Assert.Equal(expected, Assert.Single(manifest.Files).Path);
+        Assert.Equal(expected, Assert.Single(manifest.Files).Path.Value);
     }
 
     [Fact]
@@ -112,7 +114,7 @@ public sealed class ManifestParserTests
     {
         var manifest = ManifestTestText.Parse("version: 1\nfiles:\n  - name: \"true\"\n  - name: '123'\n");
 
-        Assert.Equal(["true", "123"], manifest.Files.Select(f => f.Name));
+        Assert.Equal(["true", "123"], manifest.Files.Select(f => f.Name.Value));
     }
 
     [Fact]
@@ -120,7 +122,7 @@ public sealed class ManifestParserTests
     {
         var manifest = ManifestTestText.Parse("version: 1\nfiles:\n  - name: tls\n    path: tls-old\n  - name: tls/key.pem\n  - name: tlsx/a\n");
 
-        Assert.Equal(["tls-old", "tls/key.pem", "tlsx/a"], manifest.Files.Select(f => f.Path));
+        Assert.Equal(["tls-old", "tls/key.pem", "tlsx/a"], manifest.Files.Select(f => f.Path.Value));
     }
 
     [Fact]
@@ -130,4 +132,7 @@ public sealed class ManifestParserTests
 
         Assert.Equal([true, false], manifest.Files.Select(f => f.Optional));
     }
+
+    private static ManifestFile File(string name, string path, int mode, bool optional, bool env, long? minGeneration, int line, int column) =>
+        new(ConfigName.Parse(name), RelativePath.Parse(path, "path"), FilePermissions.FromBits(mode), optional, env, minGeneration, line, column);
 }

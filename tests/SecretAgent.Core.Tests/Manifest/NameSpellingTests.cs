@@ -1,9 +1,9 @@
-using SecretAgent.Core.Manifest;
 using SecretAgent.Core.Publishing;
+using SecretAgent.Core.Target;
 
 namespace SecretAgent.Core.Tests.Manifest;
 
-/// <summary>One spelling per name: no invisible format characters, NFC only (ConfigName owns the rule, OutputPath holds it).</summary>
+/// <summary>One spelling per name: no invisible format characters, NFC only (ConfigName owns the rule, RelativePath holds it).</summary>
 [Trait("Category", "Unit")]
 public sealed class NameSpellingTests
 {
@@ -13,7 +13,7 @@ public sealed class NameSpellingTests
     [InlineData("\ud55c\uad6d.yaml")]
     [InlineData("\u00c5ngstr\u00f6m")]
     [InlineData("emoji-\U0001F600.txt")]
-    public void Problem_WhenNameIsNfcText_IsNull(string name) => Assert.Null(ConfigName.Problem(name));
+    public void TryParse_WhenNameIsNfcText_Accepts(string name) => Assert.True(ConfigName.TryParse(name, out _, out _));
 
     [Theory]
     [InlineData("cafe\u0301.json", "NFC")]
@@ -27,18 +27,16 @@ public sealed class NameSpellingTests
     [InlineData("\ufeffa", "invisible")]
     [InlineData("a\u2028b", "invisible")]
     [InlineData("a\u0007b", "control")]
-    public void Problem_WhenNameHasAnotherSpelling_SaysWhy(string name, string cause)
+    public void TryParse_WhenNameHasAnotherSpelling_SaysWhy(string name, string cause)
     {
-        var problem = ConfigName.Problem(name);
-
-        Assert.NotNull(problem);
+        Assert.False(ConfigName.TryParse(name, out _, out var problem));
         Assert.Contains(cause, problem, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void TryNormalize_WhenPathIsNotNfc_Refuses()
+    public void TryParse_WhenPathIsNotNfc_Refuses()
     {
-        Assert.False(OutputPath.TryNormalize("dir/cafe\u0301", out _, out var problem));
+        Assert.False(RelativePath.TryParse("dir/cafe\u0301", out _, out var problem));
         Assert.Contains("NFC", problem, StringComparison.Ordinal);
     }
 }

@@ -33,7 +33,7 @@ public sealed class SecretsTargetConcurrentReaderTests
     }
 
     private static MaterializedFile[] Version(string marker) =>
-        Names.Select(name => new MaterializedFile(name, Content(marker, name), 0x100)).ToArray();
+        Names.Select(name => new MaterializedFile(RelativePath.Parse(name, "test path"), Content(marker, name), FilePermissions.Default)).ToArray();
 
     private static byte[] Content(string marker, string name) =>
         Encoding.UTF8.GetBytes($"version={marker};file={name};" + new string(marker[0], 8192));

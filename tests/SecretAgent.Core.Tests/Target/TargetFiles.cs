@@ -10,8 +10,10 @@ internal static class TargetFiles
 {
     public static int Octal(string digits) => Convert.ToInt32(digits, 8);
 
+    public static FilePermissions Mode(string digits) => FilePermissions.FromBits(Octal(digits));
+
     public static MaterializedFile File(string path, string content, string mode = "400") =>
-        new(path, Encoding.UTF8.GetBytes(content), Octal(mode));
+        new(RelativePath.Parse(path, "test path"), Encoding.UTF8.GetBytes(content), Mode(mode));
 
     public static string Read(string path) => Encoding.UTF8.GetString(System.IO.File.ReadAllBytes(path));
 

@@ -1,14 +1,20 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using SecretAgent.Core.Errors;
 
-namespace SecretAgent.Core.Manifest;
+namespace SecretAgent.Core.Target;
 
 /// <summary>
-/// Validates and cleans relative paths under the target directory, following kubelet's AtomicWriter validatePath
-/// (faults.md rows 22-23), plus one spelling per name (no control or invisible format characters, NFC only). The
-/// same rules guard config names (<see cref="Publishing.ConfigName"/>), since a name is the default output path.
+/// A cleaned relative path under the target directory ("a//b" becomes "a/b"), checked once where it enters (a
+/// manifest entry's path or name, SecretAgent's own receipt) and carried as this type to the target, which therefore
+/// never re-checks it. The rules follow kubelet's AtomicWriter validatePath (faults.md rows 22-23), plus one spelling
+/// per name (no control or invisible format characters, NFC only) and the names the target itself owns: every
+/// top-level name starting with ".." (the atomic swap) and <see cref="ReservedDirectory"/> (the receipt).
+/// Lengths count UTF-8 bytes, as the kernel's PATH_MAX and NAME_MAX do (and kubelet, whose Go len counts bytes):
+/// counting characters would pass a 255-letter non-ASCII name that open(2) then refuses with ENAMETOOLONG halfway
+/// through a publish.
 /// </summary>
-public static class OutputPath
+public sealed record RelativePath
 {
     public const int MaxPathBytes = 4096;
     public const int MaxSegmentBytes = 255;
@@ -16,21 +22,45 @@ public static class OutputPath
     /// <summary>First segment reserved for SecretAgent's own files (the receipt).</summary>
     public const string ReservedDirectory = ".secret-agent";
 
-    /// <summary>Returns the cleaned path ("a//b" becomes "a/b"), or throws ErrorKind.Manifest naming <paramref name="what"/>.</summary>
-    public static string Normalize(string path, string what)
+    private RelativePath(string value) => Value = value;
+
+    /// <summary>The cleaned '/'-separated text.</summary>
+    public string Value { get; }
+
+    public static implicit operator string(RelativePath path) => path?.Value!;
+
+    /// <summary>Cleans <paramref name="path"/>, or throws ErrorKind.Manifest naming <paramref name="what"/>.</summary>
+    public static RelativePath Parse(string path, string what)
     {
-        ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(what);
-        return TryNormalize(path, out var normalized, out var problem)
-            ? normalized
+        return TryParse(path, out var result, out var problem)
+            ? result
             : throw new SecretAgentException(ErrorKind.Manifest, $"{what} {problem}");
     }
 
     /// <summary>Cleans <paramref name="path"/>; on failure <paramref name="problem"/> says why, without echoing the path.</summary>
-    public static bool TryNormalize(string path, out string normalized, out string problem)
+    public static bool TryParse(string path, [NotNullWhen(true)] out RelativePath? result, out string problem) =>
+        TryParse(path, ownFile: false, out result, out problem);
+
+    /// <summary>One of SecretAgent's own files under <see cref="ReservedDirectory"/>: the same rules, the reservation aside.</summary>
+    internal static RelativePath OwnFile(string path) =>
+        TryParse(path, ownFile: true, out var result, out var problem) && result.Value.StartsWith(ReservedDirectory + "/", StringComparison.Ordinal)
+            ? result
+            : throw new ArgumentException($"not a path under {ReservedDirectory}: {problem}", nameof(path));
+
+    /// <summary>The directory part ("" at the top), and the last segment.</summary>
+    public string Parent => Value.LastIndexOf('/') is var slash and >= 0 ? Value[..slash] : string.Empty;
+
+    public string FileName => Value[(Value.LastIndexOf('/') + 1)..];
+
+    public string[] Segments() => Value.Split('/');
+
+    public override string ToString() => Value;
+
+    private static bool TryParse(string path, bool ownFile, [NotNullWhen(true)] out RelativePath? result, out string problem)
     {
         ArgumentNullException.ThrowIfNull(path);
-        normalized = string.Empty;
+        result = null;
         problem = FirstTextProblem(path) ?? string.Empty;
         if (problem.Length > 0)
         {
@@ -38,13 +68,13 @@ public static class OutputPath
         }
 
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        problem = FirstSegmentProblem(segments) ?? string.Empty;
+        problem = FirstSegmentProblem(segments, ownFile) ?? string.Empty;
         if (problem.Length > 0)
         {
             return false;
         }
 
-        normalized = string.Join('/', segments);
+        result = new RelativePath(string.Join('/', segments));
         return true;
     }
 
@@ -93,7 +123,7 @@ public static class OutputPath
         return Encoding.UTF8.GetByteCount(path) > MaxPathBytes ? $"must be at most {MaxPathBytes} bytes long" : null;
     }
 
-    private static string? FirstSegmentProblem(string[] segments)
+    private static string? FirstSegmentProblem(string[] segments, bool ownFile)
     {
         foreach (var segment in segments)
         {
@@ -119,7 +149,7 @@ public static class OutputPath
             return "must not start with '..' (reserved for the atomic swap)";
         }
 
-        return segments[0] == ReservedDirectory ? $"must not start with '{ReservedDirectory}' (reserved)" : null;
+        return segments[0] == ReservedDirectory && !ownFile ? $"must not start with '{ReservedDirectory}' (reserved)" : null;
     }
 
     // Format characters (bidi overrides, zero-width joiners and spaces) and line separators make two different names
