@@ -1,6 +1,5 @@
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Posix;
-using SecretAgent.Core.Settings;
 
 namespace SecretAgent.Core.Manifest;
 
@@ -23,7 +22,7 @@ internal static class ManifestFileReading
         }
         catch (SecretAgentException ex) when (ex.Kind == ErrorKind.NotFound)
         {
-            throw new SecretAgentException(ErrorKind.Manifest, $"{ex.Message}; set {EnvironmentNames.Manifest} or {FlagNames.Manifest}");
+            throw new SecretAgentException(ErrorKind.Manifest, $"{ex.Message}; set SECRET_AGENT_MANIFEST or --manifest");
         }
         catch (SecretAgentException ex)
         {
