@@ -45,6 +45,23 @@ public static class SettingsResolver
         return First(flag, SettingsCatalog.Manifest.Read(environment), SettingsCatalog.DefaultManifestPath)!;
     }
 
+    /// <summary>
+    /// Runs <paramref name="load"/> (reading the manifest); a manifest that is not there, or a path that cannot be
+    /// one, also says how to point at it: "...; set SECRET_AGENT_MANIFEST or --manifest".
+    /// </summary>
+    public static T WithManifestHint<T>(Func<T> load)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        try
+        {
+            return load();
+        }
+        catch (SecretAgentException ex) when (ex is { Kind: ErrorKind.Manifest, InnerException: SecretAgentException { Kind: ErrorKind.NotFound } })
+        {
+            throw new SecretAgentException(ErrorKind.Manifest, $"{ex.Message}; set {SettingsCatalog.Manifest.Variable} or {SettingsCatalog.Manifest.Flag}", inner: ex);
+        }
+    }
+
     /// <summary>Cleans a KMS key allowlist: trims entries, drops empty ones and duplicates, keeps the first order.</summary>
     public static IReadOnlyList<string> CleanKeyIds(IEnumerable<string> keyIds)
     {

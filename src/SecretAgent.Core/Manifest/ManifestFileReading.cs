@@ -22,7 +22,8 @@ internal static class ManifestFileReading
         }
         catch (SecretAgentException ex) when (ex.Kind == ErrorKind.NotFound)
         {
-            throw new SecretAgentException(ErrorKind.Manifest, $"{ex.Message}; set SECRET_AGENT_MANIFEST or --manifest");
+            // The inner NotFound lets the CLI edge add how to point at the manifest (Core names no flag).
+            throw new SecretAgentException(ErrorKind.Manifest, ex.Message, inner: ex);
         }
         catch (SecretAgentException ex)
         {
