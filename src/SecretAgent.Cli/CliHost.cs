@@ -23,21 +23,36 @@ public static class CliHost
     /// <paramref name="cancelOnTermination"/>, SIGINT/SIGTERM cancel the command's token (System.CommandLine's
     /// handling); without it, signals are the program's own to handle (the agent cancels the fetch or forwards them).
     /// </summary>
-    public static async Task<int> RunAsync(
+    public static Task<int> RunAsync(
         RootCommand root,
         string[] args,
         FailureWriter fail,
         Func<Exception, (string Message, int ExitCode)?>? mapFailure = null,
         bool cancelOnTermination = false)
     {
-        ArgumentNullException.ThrowIfNull(root);
-        ArgumentNullException.ThrowIfNull(fail);
-
         // Both programs hold plaintext configs and AWS credentials: no core dump, no same-uid ptrace.
         ProcessHardening.Apply();
 
         // A closed, full or broken stdout is an I/O error (74) with one line, not an unexpected exception.
         StandardOutputStream.Install();
+        return InvokeAsync(root, args, fail, CliEnvironment.Read, mapFailure, cancelOnTermination);
+    }
+
+    /// <summary>
+    /// <see cref="RunAsync"/> without touching the process (no hardening, stdout as it is): parse, invoke, and map
+    /// every failure to one line and an exit code. <paramref name="environment"/> answers SECRET_AGENT_DEBUG.
+    /// </summary>
+    public static async Task<int> InvokeAsync(
+        RootCommand root,
+        string[] args,
+        FailureWriter fail,
+        Func<string, string?> environment,
+        Func<Exception, (string Message, int ExitCode)?>? mapFailure = null,
+        bool cancelOnTermination = false)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(fail);
+        ArgumentNullException.ThrowIfNull(environment);
         try
         {
             // A bad command line is a one-line usage error (64), not a help dump with exit 1. No response files:
@@ -67,14 +82,13 @@ public static class CliHost
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            return fail(Unexpected(ex, CliEnvironment.Read), ExitCodes.Internal);
+            return fail(Unexpected(ex, environment), ExitCodes.Internal);
         }
     }
 
     /// <summary>The type only, since a message from deep inside a library could quote data; all of it with SECRET_AGENT_DEBUG=1.</summary>
-    public static string Unexpected(Exception exception, Func<string, string?> environment)
+    private static string Unexpected(Exception exception, Func<string, string?> environment)
     {
-        ArgumentNullException.ThrowIfNull(exception);
         var detail = SettingsCatalog.WantsDebug(environment) ? exception.ToString() : exception.GetType().Name;
         return $"unexpected failure ({detail}); set {SettingsCatalog.Debug.Variable}=1 for details";
     }
