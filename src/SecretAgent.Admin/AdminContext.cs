@@ -1,8 +1,8 @@
 using System.CommandLine;
 using SecretAgent.Aws;
+using SecretAgent.Cli;
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Keys;
-using SecretAgent.Core.Local;
 using SecretAgent.Core.Publishing;
 using SecretAgent.Core.Storage;
 
@@ -41,10 +41,10 @@ internal sealed class AdminContext
         {
             if (keyId is null)
             {
-                throw new SecretAgentException(ErrorKind.Usage, $"no KMS key id given (set --kms-key-id or {AdminOptions.KeyIdVariable})");
+                throw new SecretAgentException(ErrorKind.Usage, $"no KMS key id given (set {SettingsCatalog.AdminKmsKeyId.FlagOrVariable})");
             }
 
-            if (LocalKeyService.Handles(keyId))
+            if (KmsKeyReference.IsLocal(keyId))
             {
                 Console.Error.WriteLine($"{Program.Name}: warning: using a local key file instead of KMS: for demos and local development only");
             }
@@ -55,9 +55,16 @@ internal sealed class AdminContext
 
     public static AdminContext Load(ParseResult parse)
     {
-        var source = SourceUri.Parse(parse.GetValue(AdminOptions.Source) ?? Environment.GetEnvironmentVariable(AdminOptions.SourceVariable));
-        var keyId = NonEmpty(parse.GetValue(AdminOptions.KmsKeyId)) ?? NonEmpty(Environment.GetEnvironmentVariable(AdminOptions.KeyIdVariable));
-        var (store, keys) = Backends.Create(source);
+        var environment = CliEnvironment.Read;
+        var given = parse.GetValue(AdminOptions.Source) ?? SettingsCatalog.AdminSource.Read(environment);
+        if (string.IsNullOrWhiteSpace(given))
+        {
+            throw new SecretAgentException(ErrorKind.Usage, $"no source given (set {SettingsCatalog.AdminSource.FlagOrVariable} to s3://bucket/prefix/ or file:///dir/)");
+        }
+
+        var source = SourceUri.Parse(given);
+        var keyId = NonEmpty(parse.GetValue(AdminOptions.KmsKeyId)) ?? NonEmpty(SettingsCatalog.AdminKmsKeyId.Read(environment));
+        var (store, keys) = Backends.Create(source, SettingsCatalog.GrantTokens(environment));
         return new AdminContext(source, store, keys, keyId, parse.GetValue(AdminOptions.Json));
     }
 

@@ -1,30 +1,14 @@
 using System.CommandLine;
+using SecretAgent.Cli;
 
 namespace SecretAgent.Admin;
 
-/// <summary>The options every command accepts (recursive on the root command).</summary>
+/// <summary>The options every command accepts (recursive on the root command), built from <see cref="SettingsCatalog"/>.</summary>
 internal static class AdminOptions
 {
-    public const string SourceVariable = "SECRET_AGENT_SOURCE";
-    public const string KeyIdVariable = "SECRET_AGENT_KMS_KEY_ID";
+    public static readonly Option<string?> Source = SettingsCatalog.AdminSource.ToOption<string?>(recursive: true);
 
-    public static readonly Option<string?> Source = new("--source")
-    {
-        Description = $"Where configs are stored: s3://bucket/prefix/ or file:///dir/ [env: {SourceVariable}]",
-        HelpName = "URI",
-        Recursive = true,
-    };
+    public static readonly Option<string?> KmsKeyId = SettingsCatalog.AdminKmsKeyId.ToOption<string?>(recursive: true);
 
-    public static readonly Option<string?> KmsKeyId = new("--kms-key-id")
-    {
-        Description = $"KMS key id, ARN or alias/name to encrypt with (put) or to require (get) [env: {KeyIdVariable}]",
-        HelpName = "KEY",
-        Recursive = true,
-    };
-
-    public static readonly Option<bool> Json = new("--json")
-    {
-        Description = "Print the result as JSON on stdout",
-        Recursive = true,
-    };
+    public static readonly Option<bool> Json = SettingsCatalog.AdminJson.ToOption<bool>(recursive: true);
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using SecretAgent.Cli;
 using SecretAgent.Core.Errors;
+using SecretAgent.Core.Keys;
 using SecretAgent.Core.Logging;
 using SecretAgent.Core.Manifest;
 using SecretAgent.Core.Settings;
@@ -16,12 +18,12 @@ internal sealed record AgentContext(ILog Log, ManifestModel Manifest, AgentSetti
     public static AgentContext Load(ParseResult parse)
     {
         var log = new StderrLog(Program, string.Equals(parse.GetValue(AgentOptions.LogFormat), "json", StringComparison.Ordinal));
-        var manifestPath = SettingsResolver.ManifestPath(parse.GetValue(AgentOptions.Manifest), Environment.GetEnvironmentVariable);
-        var manifest = ManifestParser.Load(manifestPath);
+        var manifestPath = SettingsResolver.ManifestPath(parse.GetValue(AgentOptions.Manifest), CliEnvironment.Read);
+        var manifest = SettingsResolver.WithManifestHint(() => ManifestParser.Load(manifestPath));
         var flags = new SettingsOverrides(parse.GetValue(AgentOptions.Source), parse.GetValue(AgentOptions.KmsKeyIds), parse.GetValue(AgentOptions.Dir));
-        var settings = SettingsResolver.Resolve(flags, Environment.GetEnvironmentVariable, manifest);
+        var settings = SettingsResolver.Resolve(flags, CliEnvironment.Read, new ManifestDefaults(manifest.Source, manifest.KmsKeyIds, manifest.Dir));
         var source = settings.SourceUri;
-        if (manifest.Files.Count > 0 && settings.KmsKeyIds.Any(Core.Local.LocalKeyService.Handles))
+        if (manifest.Files.Count > 0 && settings.KmsKeyIds.Any(KmsKeyReference.IsLocal))
         {
             log.Warn("USING A LOCAL KEY FILE INSTEAD OF KMS: for demos and local development only, never production");
         }

@@ -1,12 +1,13 @@
 using System.CommandLine;
 using SecretAgent.Agent.Commands;
+using SecretAgent.Cli;
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Logging;
 using SecretAgent.Core.Processes;
 
 namespace SecretAgent.Agent;
 
-/// <summary>Composition root of secret-agent: wires commands and maps failures to one-line errors and exit codes.</summary>
+/// <summary>Entry point of secret-agent: the session trampoline, else the commands run by the shared CLI host.</summary>
 internal static class Program
 {
     private static async Task<int> Main(string[] args)
@@ -17,10 +18,6 @@ internal static class Program
             return RunTrampoline(args);
         }
 
-        ProcessHardening.Apply();
-
-        // check and policy print to stdout: a closed or full stdout is an I/O error (74), not an unexpected one.
-        Core.Output.StandardOutputStream.Install();
         var root = new RootCommand("secret-agent: delivers encrypted configs from S3 via KMS onto a tmpfs, then starts the app")
         {
             RunCommand.Create(),
@@ -28,35 +25,12 @@ internal static class Program
             CheckCommand.Create(),
             PolicyCommand.Create(),
         };
-        try
-        {
-            // Like secret-agent-admin: a bad command line is a one-line usage error (64), not a help dump with exit 1.
-            // No response files: "@path" is an argument like any other, never a file whose words are spliced into
-            // the command line (and echoed in a usage error, secret values included).
-            var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
-            if (parse.Errors.Count > 0)
-            {
-                return Fail($"{string.Join("; ", parse.Errors.Select(e => e.Message))} (see --help)", ExitCodes.Usage);
-            }
-
-            // Signals are ours to handle (cancel the fetch, forward to the app), not System.CommandLine's.
-            return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
-        }
-        catch (SecretAgentException ex)
-        {
-            return Fail(ex.Message, ex.ExitCode);
-        }
-        catch (CancelledBySignalException ex)
-        {
-            return Fail(ex.Message, ex.ExitCode);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // Unexpected: the type only, since a message from deep inside a library could quote data.
-            var detail = Environment.GetEnvironmentVariable("SECRET_AGENT_DEBUG") == "1" ? ex.ToString() : ex.GetType().Name;
-            return Fail($"unexpected failure ({detail}); set SECRET_AGENT_DEBUG=1 for details", ExitCodes.Internal);
-        }
+        return await CliHost.RunAsync(root, args, Fail, MapFailure);
     }
+
+    // A signal during the start exits 128+n, as if it had killed the agent.
+    private static (string, int)? MapFailure(Exception exception) =>
+        exception is CancelledBySignalException signal ? (signal.Message, signal.ExitCode) : null;
 
     private static int RunTrampoline(string[] args)
     {
@@ -90,7 +64,8 @@ internal static class Program
     private static bool WantsJson()
     {
         var args = Environment.GetCommandLineArgs().TakeWhile(a => a != "--").ToArray();
-        var index = Array.IndexOf(args, "--log-format");
-        return args.Contains("--log-format=json") || (index >= 0 && index + 1 < args.Length && args[index + 1] == "json");
+        var flag = SettingsCatalog.LogFormat.Flag!;
+        var index = Array.IndexOf(args, flag);
+        return args.Contains($"{flag}=json") || (index >= 0 && index + 1 < args.Length && args[index + 1] == "json");
     }
 }

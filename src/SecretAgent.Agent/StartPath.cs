@@ -24,7 +24,7 @@ internal static class StartPath
         cancellation.CancelAfter(TimeSpan.FromSeconds(timeout));
         try
         {
-            var (store, keys) = Backends.Create(context.Source);
+            var (store, keys) = Backends.Create(context.Source, context.Settings.KmsGrantTokens);
             var fetcher = new ConfigFetcher(store, keys, context.Settings.KmsKeyIds, parse.GetValue(AgentOptions.MaxSize), context.Log);
             var delivery = new ConfigDelivery(fetcher, context.Source, TimeProvider.System, context.Log);
             return await delivery.DeliverAsync(context.Manifest.Files, context.Manifest.Sha256Hex, target, owner, cancellation.Token);

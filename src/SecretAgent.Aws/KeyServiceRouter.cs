@@ -24,5 +24,5 @@ internal sealed class KeyServiceRouter : IKeyService
     public Task<DataKey> DecryptAsync(ReadOnlyMemory<byte> encryptedKey, string keyId, EncryptionContext context, CancellationToken cancellationToken) =>
         For(keyId).DecryptAsync(encryptedKey, keyId, context, cancellationToken);
 
-    private IKeyService For(string keyId) => LocalKeyService.Handles(keyId) ? local.Value : kms.Value;
+    private IKeyService For(string keyId) => KmsKeyReference.IsLocal(keyId) ? local.Value : kms.Value;
 }

@@ -36,7 +36,7 @@ internal static class CheckCommand
 
     private static async Task CheckObjectsAsync(AgentContext context, CancellationToken cancellationToken)
     {
-        var (store, _) = Backends.Create(context.Source);
+        var (store, _) = Backends.Create(context.Source, context.Settings.KmsGrantTokens);
         var checks = context.Manifest.Files.Select(async file =>
         {
             var info = await store.HeadAsync(context.Source.ObjectKey(file.Name), cancellationToken);

@@ -9,9 +9,6 @@ namespace SecretAgent.Agent.Commands;
 /// <summary><c>secret-agent run [options] -- COMMAND [ARGS...]</c>: deliver the configs, then exec or supervise the app.</summary>
 internal static class RunCommand
 {
-    private static readonly Option<bool> Supervise = new("--supervise") { Description = "Stay as PID 1: start the app, forward signals, reap zombies, mirror its exit status" };
-    private static readonly Option<bool> Group = new("--process-group") { Description = "With --supervise, run the app in its own session and forward signals to its whole process group" };
-    private static readonly Option<bool> KeepAwsEnv = new("--keep-aws-env") { Description = "Keep AWS credential variables in the app's environment" };
     private static readonly Argument<string[]> CommandLine = new("command") { Description = "The app to start, after --", Arity = ArgumentArity.OneOrMore };
 
     public static Command Create()
@@ -19,9 +16,7 @@ internal static class RunCommand
         var command = new Command("run", "Deliver the configs onto the tmpfs, then exec (or supervise) the app");
         AgentOptions.AddCommon(command);
         AgentOptions.AddDelivery(command);
-        command.Options.Add(Supervise);
-        command.Options.Add(Group);
-        command.Options.Add(KeepAwsEnv);
+        AgentOptions.AddLaunch(command);
         command.Arguments.Add(CommandLine);
         command.SetAction((parse, _) => RunAsync(parse));
         return command;
@@ -57,15 +52,15 @@ internal static class RunCommand
         // the files live: it cancels (files removed, 128+n) or, once handed off, belongs to the app. The forwarder is
         // registered as early, so a signal the runtime dispatches late still reaches one of the two.
         using var signals = new SignalCancellation();
-        using var forwarder = parse.GetValue(Supervise) ? new SignalForwarder(parse.GetValue(Group)) : null;
+        using var forwarder = parse.GetValue(AgentOptions.Supervise) ? new SignalForwarder(parse.GetValue(AgentOptions.ProcessGroup)) : null;
         var delivery = await StartPath.DeliverAsync(context, parse, target, signals);
-        var environment = AppEnvironment.Build(AppEnvironment.Current(), delivery.Environment, parse.GetValue(KeepAwsEnv));
+        var environment = AppEnvironment.Build(AppEnvironment.Current(), delivery.Environment, parse.GetValue(AgentOptions.KeepAwsEnv));
         var spec = new LaunchSpec(app[0], app[1..], environment);
         try
         {
-            if (parse.GetValue(Supervise))
+            if (parse.GetValue(AgentOptions.Supervise))
             {
-                return await ProcessLauncher.SuperviseAsync(spec, new SuperviseOptions(parse.GetValue(Group), signals.HandOff, forwarder), CancellationToken.None);
+                return await ProcessLauncher.SuperviseAsync(spec, new SuperviseOptions(parse.GetValue(AgentOptions.ProcessGroup), signals.HandOff, forwarder), CancellationToken.None);
             }
 
             return ProcessLauncher.Exec(spec, signals.HandOff);

@@ -8,7 +8,7 @@ namespace SecretAgent.Core.EnvFiles;
 internal static class EnvLine
 {
     private static readonly byte[] ExportPrefix = "export"u8.ToArray();
-    private static readonly byte[] ReservedPrefix = Encoding.ASCII.GetBytes(EnvironmentNames.ReservedPrefix);
+    private static readonly byte[] ReservedPrefix = Encoding.ASCII.GetBytes(AgentSettings.VariablePrefix);
 
     public static KeyValuePair<string, string>? Parse(ReadOnlySpan<byte> line, int lineNumber, string config)
     {
@@ -33,7 +33,7 @@ internal static class EnvLine
         var key = line[..keyLength];
         if (key.StartsWith(ReservedPrefix))
         {
-            throw Error(config, lineNumber, $"keys starting with {EnvironmentNames.ReservedPrefix} are reserved");
+            throw Error(config, lineNumber, $"keys starting with {AgentSettings.VariablePrefix} are reserved");
         }
 
         var value = EnvValue.Decode(line[(keyLength + 1)..], lineNumber, config);

@@ -14,7 +14,7 @@ namespace SecretAgent.Core.Local;
 /// </summary>
 public sealed class LocalKeyService : IKeyService
 {
-    public const string Scheme = "file://";
+    public const string Scheme = KmsKeyReference.LocalScheme;
 
     private const int FingerprintLength = 8;
     private const int NonceLength = 12;
@@ -24,7 +24,7 @@ public sealed class LocalKeyService : IKeyService
 
     private readonly ConcurrentDictionary<string, byte[]> keys = new(StringComparer.Ordinal);
 
-    public static bool Handles(string keyId) => keyId is not null && keyId.StartsWith(Scheme, StringComparison.Ordinal);
+    public static bool Handles(string keyId) => KmsKeyReference.IsLocal(keyId);
 
     public Task<DataKey> GenerateDataKeyAsync(string keyId, EncryptionContext context, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using SecretAgent.Cli;
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Manifest;
 
@@ -40,7 +41,7 @@ public sealed class ManifestLoadTests : IDisposable
     {
         var path = Path.Combine(directory, relative);
 
-        var error = Assert.Throws<SecretAgentException>(() => ManifestParser.Load(path));
+        var error = Assert.Throws<SecretAgentException>(() => SettingsResolver.WithManifestHint(() => ManifestParser.Load(path)));
 
         Assert.Equal(ErrorKind.Manifest, error.Kind);
         Assert.Equal($"manifest {path} not found; set SECRET_AGENT_MANIFEST or --manifest", error.Message);
@@ -51,7 +52,7 @@ public sealed class ManifestLoadTests : IDisposable
     [InlineData("bad\0path")]
     public void Load_WhenPathInvalid_RefusesAsManifestError(string path)
     {
-        var error = Assert.Throws<SecretAgentException>(() => ManifestParser.Load(path));
+        var error = Assert.Throws<SecretAgentException>(() => SettingsResolver.WithManifestHint(() => ManifestParser.Load(path)));
 
         Assert.Equal(ErrorKind.Manifest, error.Kind);
         Assert.EndsWith("is not a valid path; set SECRET_AGENT_MANIFEST or --manifest", error.Message, StringComparison.Ordinal);

@@ -1,18 +1,14 @@
-using System.Text;
+using SecretAgent.Cli;
 using SecretAgent.Core.Errors;
-using SecretAgent.Core.Manifest;
-using SecretAgent.Core.Settings;
-using ManifestModel = SecretAgent.Core.Manifest.Manifest;
 
 namespace SecretAgent.Core.Tests.Settings;
 
 [Trait("Category", "Unit")]
 public sealed class SettingsResolverTests
 {
-    private static readonly ManifestModel WithDefaults = Parse(
-        "version: 1\nsource: s3://manifest-bucket/m/\nkmsKeyIds: [alias/manifest, alias/manifest, alias/second]\ndir: /manifest/dir\nfiles: []\n");
+    private static readonly ManifestDefaults WithDefaults = new("s3://manifest-bucket/m/", ["alias/manifest", "alias/manifest", "alias/second"], "/manifest/dir");
 
-    private static readonly ManifestModel WithoutDefaults = Parse("version: 1\nfiles: []\n");
+    private static readonly ManifestDefaults WithoutDefaults = ManifestDefaults.None;
 
     /// <summary>flag, environment, manifest (null = the manifest without defaults), expected source.</summary>
     public static TheoryData<string?, string?, bool, string> SourceCases => new()
@@ -31,7 +27,7 @@ public sealed class SettingsResolverTests
     {
         var settings = SettingsResolver.Resolve(
             new SettingsOverrides(flag, "k", null),
-            Environment(EnvironmentNames.Source, environment),
+            Environment(SettingsCatalog.Source.Variable!, environment),
             manifestDefaults ? WithDefaults : WithoutDefaults);
 
         Assert.Equal(expected, settings.Source);
@@ -48,7 +44,7 @@ public sealed class SettingsResolverTests
     {
         var settings = SettingsResolver.Resolve(
             new SettingsOverrides(null, flag, null),
-            Environment(EnvironmentNames.KmsKeyId, environment),
+            Environment(SettingsCatalog.KmsKeyIds.Variable!, environment),
             WithDefaults);
 
         Assert.Equal(expected, settings.KmsKeyIds);
@@ -63,7 +59,7 @@ public sealed class SettingsResolverTests
     {
         var settings = SettingsResolver.Resolve(
             new SettingsOverrides("s3://bucket/p/", "k", flag),
-            Environment(EnvironmentNames.Dir, environment),
+            Environment(SettingsCatalog.Dir.Variable!, environment),
             manifestDefaults ? WithDefaults : WithoutDefaults);
 
         Assert.Equal(expected, settings.Dir);
@@ -93,7 +89,7 @@ public sealed class SettingsResolverTests
         SettingsResolver.Resolve(new SettingsOverrides("s3://bucket/", "k", "/d"), name => { asked.Add(name); return null; }, WithoutDefaults);
 
         Assert.NotEmpty(asked);
-        Assert.All(asked, name => Assert.StartsWith(EnvironmentNames.ReservedPrefix, name, StringComparison.Ordinal));
+        Assert.All(asked, name => Assert.StartsWith(SettingsCatalog.VariablePrefix, name, StringComparison.Ordinal));
     }
 
     [Theory]
@@ -103,7 +99,7 @@ public sealed class SettingsResolverTests
     [InlineData(null, null, "/etc/secret-agent.yaml")]
     public void ManifestPath_FlagThenEnvironmentThenDefault(string? flag, string? environment, string expected)
     {
-        Assert.Equal(expected, SettingsResolver.ManifestPath(flag, Environment(EnvironmentNames.Manifest, environment)));
+        Assert.Equal(expected, SettingsResolver.ManifestPath(flag, Environment(SettingsCatalog.Manifest.Variable!, environment)));
     }
 
     [Fact]
@@ -111,13 +107,11 @@ public sealed class SettingsResolverTests
     {
         Assert.Equal(
             ["SECRET_AGENT_SOURCE", "SECRET_AGENT_KMS_KEY_ID", "SECRET_AGENT_DIR", "SECRET_AGENT_MANIFEST"],
-            [EnvironmentNames.Source, EnvironmentNames.KmsKeyId, EnvironmentNames.Dir, EnvironmentNames.Manifest]);
-        Assert.Equal("/etc/secret-agent.yaml", SettingsDefaults.ManifestPath);
-        Assert.Equal("/run/secrets", SettingsDefaults.Dir);
+            [SettingsCatalog.Source.Variable!, SettingsCatalog.KmsKeyIds.Variable!, SettingsCatalog.Dir.Variable!, SettingsCatalog.Manifest.Variable!]);
+        Assert.Equal("/etc/secret-agent.yaml", SettingsCatalog.DefaultManifestPath);
+        Assert.Equal("/run/secrets", SettingsCatalog.DefaultDir);
     }
 
     private static Func<string, string?> Environment(string name, string? value) =>
         asked => asked == name ? value : null;
-
-    private static ManifestModel Parse(string yaml) => ManifestParser.Parse(Encoding.UTF8.GetBytes(yaml), "settings.yaml");
 }

@@ -1,9 +1,8 @@
 using SecretAgent.Core.Errors;
-using SecretAgent.Core.Local;
 
-namespace SecretAgent.Core.Policy;
+namespace SecretAgent.Core.Keys;
 
-internal enum KmsKeyKind
+public enum KmsKeyKind
 {
     KeyArn,
     KeyId,
@@ -11,16 +10,26 @@ internal enum KmsKeyKind
     Local,
 }
 
-/// <summary>How an allowlisted key id can appear in an IAM policy.</summary>
-internal sealed record KmsKeyReference(KmsKeyKind Kind, string Value)
+/// <summary>
+/// What a key id names: the one rule for key references. A file:// key id names a local key file (demos), which the
+/// local key service unwraps and an IAM policy needs no grant for; anything else is a KMS key, alias or ARN, and is
+/// classified for an IAM policy.
+/// </summary>
+public sealed record KmsKeyReference(KmsKeyKind Kind, string Value)
 {
+    /// <summary>Prefix of a local key id: file:///path/to/key.</summary>
+    public const string LocalScheme = "file://";
+
+    /// <summary>Whether <paramref name="keyId"/> names a local key file rather than a KMS key.</summary>
+    public static bool IsLocal(string? keyId) => keyId is not null && keyId.StartsWith(LocalScheme, StringComparison.Ordinal);
+
     /// <summary>
     /// Classifies a key id: a key ARN stays as is; a bare id becomes a wildcard-region key ARN; an alias or alias ARN
     /// becomes its alias name (usable only in a kms:ResourceAliases condition); a file:// key is local and needs no grant.
     /// </summary>
     public static KmsKeyReference Classify(string keyId)
     {
-        if (LocalKeyService.Handles(keyId))
+        if (IsLocal(keyId))
         {
             return new(KmsKeyKind.Local, keyId);
         }
