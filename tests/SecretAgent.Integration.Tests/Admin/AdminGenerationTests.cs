@@ -3,7 +3,6 @@ using Amazon.S3.Model;
 using SecretAgent.Aws;
 using SecretAgent.Core.Format;
 using SecretAgent.Core.Keys;
-using SecretAgent.Integration.Tests.Infrastructure.Faults;
 using SecretAgent.Integration.Tests.Moto;
 
 namespace SecretAgent.Integration.Tests.Admin;

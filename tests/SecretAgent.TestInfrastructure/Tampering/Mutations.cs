@@ -1,4 +1,4 @@
-namespace SecretAgent.Tests.Shared;
+namespace SecretAgent.Tests.Infrastructure;
 
 /// <summary>The small tampering moves shared by the unit sweep and the black-box tamper tests.</summary>
 internal static class Mutations

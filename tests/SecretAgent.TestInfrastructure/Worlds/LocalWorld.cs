@@ -3,9 +3,8 @@ using SecretAgent.Core.Format;
 using SecretAgent.Core.Keys;
 using SecretAgent.Core.Local;
 using SecretAgent.Core.Storage;
-using SecretAgent.Integration.Tests.Infrastructure;
 
-namespace SecretAgent.Integration.Tests.Agent;
+namespace SecretAgent.Tests.Infrastructure;
 
 /// <summary>
 /// A throwaway local deployment for black-box runs of secret-agent: a file:/// store, a local key, a manifest, and a
