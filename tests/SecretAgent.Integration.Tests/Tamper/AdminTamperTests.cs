@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json.Nodes;
 using SecretAgent.Core.Format;
 using SecretAgent.Core.Keys;
 using SecretAgent.Core.Local;
@@ -46,28 +45,20 @@ public sealed class AdminTamperTests : IDisposable
         ["V3 x-amz-c empty"] = f => f.EditMetadata(m => m["x-amz-c"] = string.Empty),
         ["V3 unknown x-amz-foo key added"] = f => f.EditMetadata(m => m["x-amz-foo"] = "bar"),
         ["V3 plus V2 key x-amz-iv"] = f => f.EditMetadata(m => m["x-amz-iv"] = Convert.ToBase64String(new byte[12])),
-        ["V3 rewritten as V1"] = f => f.EditMetadata(m =>
-        {
-            var blob = m["x-amz-3"];
-            var context = m["x-amz-t"];
-            m.Clear();
-            m["x-amz-key"] = blob;
-            m["x-amz-iv"] = Convert.ToBase64String(new byte[16]);
-            m["x-amz-matdesc"] = context;
-        }),
-        ["V3 context other name"] = f => f.EditMetadata(m => m["x-amz-t"] = EditContext(m["x-amz-t"], c => c[EncryptionContext.NameKey] = "payments/other.env")),
-        ["V3 context other scope"] = f => f.EditMetadata(m => m["x-amz-t"] = EditContext(m["x-amz-t"], c => c[EncryptionContext.ScopeKey] = "file:///elsewhere/")),
-        ["V3 context generation non-decimal"] = f => f.EditMetadata(m => m["x-amz-t"] = EditContext(m["x-amz-t"], c => c[EncryptionContext.GenerationKey] = "1a")),
-        ["V3 context generation bumped"] = f => f.EditMetadata(m => m["x-amz-t"] = EditContext(m["x-amz-t"], c => c[EncryptionContext.GenerationKey] = "2")),
-        ["V3 context extra key"] = f => f.EditMetadata(m => m["x-amz-t"] = EditContext(m["x-amz-t"], c => c["team"] = "x")),
+        ["V3 rewritten as V1"] = f => f.EditMetadata(Mutations.RewriteV3AsV1),
+        ["V3 context other name"] = f => f.EditMetadata(m => m["x-amz-t"] = Mutations.EditContext(m["x-amz-t"], c => c[EncryptionContext.NameKey] = "payments/other.env")),
+        ["V3 context other scope"] = f => f.EditMetadata(m => m["x-amz-t"] = Mutations.EditContext(m["x-amz-t"], c => c[EncryptionContext.ScopeKey] = "file:///elsewhere/")),
+        ["V3 context generation non-decimal"] = f => f.EditMetadata(m => m["x-amz-t"] = Mutations.EditContext(m["x-amz-t"], c => c[EncryptionContext.GenerationKey] = "1a")),
+        ["V3 context generation bumped"] = f => f.EditMetadata(m => m["x-amz-t"] = Mutations.EditContext(m["x-amz-t"], c => c[EncryptionContext.GenerationKey] = "2")),
+        ["V3 context extra key"] = f => f.EditMetadata(m => m["x-amz-t"] = Mutations.EditContext(m["x-amz-t"], c => c["team"] = "x")),
         ["V2 body bit flipped in middle byte"] = f => f.Body = Mutations.FlipBit(f.Body, f.Body.Length / 2),
         ["V2 body truncated by 16 bytes"] = f => f.Body = f.Body[..^16],
         ["V2 x-amz-iv other bytes"] = f => f.EditMetadata(m => m["x-amz-iv"] = Convert.ToBase64String(new byte[12])),
         ["V2 x-amz-key-v2 removed"] = f => f.EditMetadata(m => m.Remove("x-amz-key-v2")),
         ["V2 x-amz-unencrypted-content-length wrong"] = f => f.EditMetadata(m => m["x-amz-unencrypted-content-length"] = "3"),
         ["V2 plus V3 key x-amz-d"] = f => f.EditMetadata(m => m["x-amz-d"] = Convert.ToBase64String(new byte[28])),
-        ["V2 context missing cek-alg"] = f => f.EditMetadata(m => m["x-amz-matdesc"] = EditContext(m["x-amz-matdesc"], c => c.Remove(EncryptionContext.CekAlgKey))),
-        ["V2 context other name"] = f => f.EditMetadata(m => m["x-amz-matdesc"] = EditContext(m["x-amz-matdesc"], c => c[EncryptionContext.NameKey] = "payments/other.env")),
+        ["V2 context missing cek-alg"] = f => f.EditMetadata(m => m["x-amz-matdesc"] = Mutations.EditContext(m["x-amz-matdesc"], c => c.Remove(EncryptionContext.CekAlgKey))),
+        ["V2 context other name"] = f => f.EditMetadata(m => m["x-amz-matdesc"] = Mutations.EditContext(m["x-amz-matdesc"], c => c[EncryptionContext.NameKey] = "payments/other.env")),
     };
 
     private string KeyPath { get; }
@@ -174,8 +165,7 @@ public sealed class AdminTamperTests : IDisposable
     {
         var store = new FileObjectStore(SourceUri.Parse(Source));
         var context = EncryptionContext.ForConfig(Name, store.Source.Scope, 1);
-        var sealedObject = await EnvelopeWriter.SealAsync(Encoding.UTF8.GetBytes(Content), context, KeyId, format, new LocalKeyService(), default);
-        await store.PutAsync(Name, sealedObject.Body, sealedObject.Metadata, null, default);
+        await Sealing.PutAsync(store, Name, Encoding.UTF8.GetBytes(Content), context, KeyId, new LocalKeyService(), format);
     }
 
     private CommandResult Admin(params string[] args) =>
@@ -183,11 +173,4 @@ public sealed class AdminTamperTests : IDisposable
         {
             ["AWS_EC2_METADATA_DISABLED"] = "true",
         });
-
-    private static string EditContext(string json, Action<JsonObject> edit)
-    {
-        var context = JsonNode.Parse(json)!.AsObject();
-        edit(context);
-        return context.ToJsonString();
-    }
 }
