@@ -1,4 +1,3 @@
-using System.Text;
 using SecretAgent.Core.Format;
 using SecretAgent.Core.Keys;
 using SecretAgent.Core.Local;
@@ -17,14 +16,11 @@ public sealed class AdminTamperTests : IDisposable
     private const string Sentinel = "CANARY-admin-tamper-0c7d";
     private static readonly string Content = $"DB_PASSWORD={Sentinel}\nDB_HOST=db.internal\n";
 
-    private readonly string root = Directory.CreateTempSubdirectory("sa-tamper-").FullName;
+    private readonly LocalWorld world = new();
 
     public AdminTamperTests()
     {
-        KeyPath = Path.Combine(root, "demo.key");
-        LocalKeyFile.Create(KeyPath);
-        StoreDir = Path.Combine(root, "store") + "/";
-        File.WriteAllText(Path.Combine(root, "plain.env"), Content);
+        File.WriteAllText(Path.Combine(world.Root, "plain.env"), Content);
     }
 
     public static TheoryData<string> V3Cases => new(Cases.Keys.Where(k => k.StartsWith("V3", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
@@ -61,15 +57,13 @@ public sealed class AdminTamperTests : IDisposable
         ["V2 context other name"] = f => f.EditMetadata(m => m["x-amz-matdesc"] = Mutations.EditContext(m["x-amz-matdesc"], c => c[EncryptionContext.NameKey] = "payments/other.env")),
     };
 
-    private string KeyPath { get; }
+    private string KeyId => world.KeyId;
 
-    private string KeyId => "file://" + KeyPath;
+    private string StoreDir => world.Store.Source.Prefix;
 
-    private string StoreDir { get; }
+    private string Source => world.Store.Source.Scope;
 
-    private string Source => "file://" + StoreDir;
-
-    public void Dispose() => Directory.Delete(root, recursive: true);
+    public void Dispose() => world.Dispose();
 
     [Fact]
     public void Get_WhenUntouched_PrintsTheConfig()
@@ -111,7 +105,7 @@ public sealed class AdminTamperTests : IDisposable
         // The same on-disk damage through the library (no binary): proves each case really reaches the reader.
         await PublishWithLibraryAsync(caseName.StartsWith("V3", StringComparison.Ordinal) ? EnvelopeFormat.V3 : EnvelopeFormat.V2);
         Cases[caseName](new LocalStoreFiles(StoreDir, Name));
-        var store = new FileObjectStore(SourceUri.Parse(Source));
+        var store = world.Store;
 
         var error = await Assert.ThrowsAsync<Core.Errors.SecretAgentException>(async () =>
         {
@@ -154,19 +148,14 @@ public sealed class AdminTamperTests : IDisposable
 
     private void PublishWithAdmin()
     {
-        var result = Admin("put", Name, Path.Combine(root, "plain.env"));
+        var result = Admin("put", Name, Path.Combine(world.Root, "plain.env"));
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.DoesNotContain(Sentinel, result.Stdout + result.Stderr, StringComparison.Ordinal);
     }
 
     // The admin CLI documents no format switch, so the V2 object is written with the core library, as a V2-only
     // S3EC client would write it; the refusal is still the admin binary's.
-    private async Task PublishWithLibraryAsync(EnvelopeFormat format)
-    {
-        var store = new FileObjectStore(SourceUri.Parse(Source));
-        var context = EncryptionContext.ForConfig(Name, store.Source.Scope, 1);
-        await Sealing.PutAsync(store, Name, Encoding.UTF8.GetBytes(Content), context, KeyId, new LocalKeyService(), format);
-    }
+    private Task<ObjectInfo> PublishWithLibraryAsync(EnvelopeFormat format) => world.PublishAsync(Name, Content, format);
 
     private CommandResult Admin(params string[] args) =>
         CommandRunner.Run(Binaries.Admin, [.. args, "--source", Source, "--kms-key-id", KeyId], new Dictionary<string, string?>
