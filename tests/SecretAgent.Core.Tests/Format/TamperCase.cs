@@ -91,15 +91,7 @@ internal static class TamperCases
             m.Remove("x-amz-wrap-alg");
             m.Remove("x-amz-tag-len");
         }, before: true);
-        cases["V3 rewritten as V1 (x-amz-key, x-amz-iv, x-amz-matdesc)"] = Meta(EnvelopeFormat.V3, m =>
-        {
-            var blob = m["x-amz-3"];
-            var context = m["x-amz-t"];
-            m.Clear();
-            m["x-amz-key"] = blob;
-            m["x-amz-iv"] = Convert.ToBase64String(new byte[16]);
-            m["x-amz-matdesc"] = context;
-        }, before: true);
+        cases["V3 rewritten as V1 (x-amz-key, x-amz-iv, x-amz-matdesc)"] = Meta(EnvelopeFormat.V3, Mutations.RewriteV3AsV1, before: true);
         cases["V2 plus V1 key x-amz-key"] = Meta(EnvelopeFormat.V2, m => m["x-amz-key"] = m["x-amz-key-v2"], before: true);
         cases["V3 plus V1 key x-amz-key"] = Meta(EnvelopeFormat.V3, m => m["x-amz-key"] = m["x-amz-3"], before: true);
         cases["V3 plus V1 key x-amz-matdesc"] = Meta(EnvelopeFormat.V3, m => m["x-amz-matdesc"] = m["x-amz-t"], before: true);
@@ -172,13 +164,7 @@ internal static class TamperCases
     private static TamperCase Context(EnvelopeFormat format, Action<Dictionary<string, string>> mutate, bool before)
     {
         var field = format == EnvelopeFormat.V3 ? "x-amz-t" : "x-amz-matdesc";
-        return Meta(format, m =>
-        {
-            using var document = System.Text.Json.JsonDocument.Parse(m[field]);
-            var context = document.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
-            mutate(context);
-            m[field] = System.Text.Json.JsonSerializer.Serialize(context, TamperJson.Default.DictionaryStringString);
-        }, before);
+        return Meta(format, m => m[field] = Mutations.EditContext(m[field], mutate), before);
     }
 
     private static string V2Value(string field, Dictionary<string, string> v3) => field switch
@@ -203,6 +189,3 @@ internal static class TamperCases
         _ => throw new ArgumentOutOfRangeException(nameof(field)),
     };
 }
-
-[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, string>))]
-internal sealed partial class TamperJson : System.Text.Json.Serialization.JsonSerializerContext;

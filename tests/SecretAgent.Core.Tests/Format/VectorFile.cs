@@ -31,11 +31,11 @@ internal sealed record VectorFile(
         new(new ObjectInfo(ConfigName, "v1", "\"etag\"", Body.Length, DateTimeOffset.UnixEpoch, Metadata), Body);
 
     public static IEnumerable<string> Names() =>
-        Directory.EnumerateFiles(RepoPaths.Vectors, "v*.json").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal)!;
+        Directory.EnumerateFiles(RepositoryPaths.VectorsDirectory, "v*.json").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal)!;
 
     public static VectorFile Load(string name)
     {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(RepoPaths.Vectors, name + ".json")));
+        using var document = JsonDocument.Parse(File.ReadAllBytes(RepositoryPaths.Vectors(name + ".json")));
         var root = document.RootElement;
         var format = root.GetProperty("format").GetString()!;
         return new VectorFile(

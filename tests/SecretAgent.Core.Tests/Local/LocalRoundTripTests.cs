@@ -1,7 +1,6 @@
 using System.Text;
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Format;
-using SecretAgent.Core.Keys;
 using SecretAgent.Core.Local;
 using SecretAgent.Core.Storage;
 
@@ -140,13 +139,8 @@ public sealed class LocalRoundTripTests : IDisposable
         Assert.Empty(await store.ListAsync(default));
     }
 
-    private async Task<ObjectInfo> PublishAsync(string name, EnvelopeFormat format, long generation)
-    {
-        var context = EncryptionContext.ForConfig(name, store.Source.Scope, generation);
-        var sealedObject = await EnvelopeWriter.SealAsync(Encoding.UTF8.GetBytes(Sentinel), context, keyId, format, keys, default);
-        var current = await store.HeadAsync(name, default);
-        return await store.PutAsync(name, sealedObject.Body, sealedObject.Metadata, current?.ETag, default);
-    }
+    private Task<ObjectInfo> PublishAsync(string name, EnvelopeFormat format, long generation) =>
+        Sealing.PublishAsync(store, name, Encoding.UTF8.GetBytes(Sentinel), keyId, keys, format, generation);
 
     private async Task<OpenedObject> OpenAsync(string name, ExpectedBinding expected)
     {

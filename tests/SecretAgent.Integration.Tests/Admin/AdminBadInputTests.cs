@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using SecretAgent.Integration.Tests.Infrastructure;
 using SecretAgent.Integration.Tests.Moto;
 
 namespace SecretAgent.Integration.Tests.Admin;

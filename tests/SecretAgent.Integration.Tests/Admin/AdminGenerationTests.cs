@@ -1,9 +1,7 @@
 using System.Text.Json.Nodes;
 using Amazon.S3.Model;
 using SecretAgent.Aws;
-using SecretAgent.Core.Format;
 using SecretAgent.Core.Keys;
-using SecretAgent.Integration.Tests.Infrastructure.Faults;
 using SecretAgent.Integration.Tests.Moto;
 
 namespace SecretAgent.Integration.Tests.Admin;
@@ -94,10 +92,8 @@ public sealed class AdminGenerationTests(MotoServer moto)
     public async Task Put_WhenTheGenuineGenerationIsTheLargestReadersAccept_Refuses()
     {
         using var world = await AdminWorld.CreateAsync(moto);
-        var keys = new KmsKeyService(moto.Clients());
         var context = EncryptionContext.ForConfig(Name, world.Source.Scope, EncryptionContext.MaxGeneration);
-        var sealedObject = await EnvelopeWriter.SealAsync("max"u8.ToArray(), context, world.KeyArn, EnvelopeFormat.V3, keys, default);
-        await world.Store().PutAsync(world.Source.ObjectKey(Name), sealedObject.Body, sealedObject.Metadata, null, default);
+        await Sealing.PutAsync(world.Store(), Name, "max"u8.ToArray(), context, world.KeyArn, new KmsKeyService(moto.Clients()));
 
         var put = world.Admin("put", Name, world.WriteInput("next"));
 

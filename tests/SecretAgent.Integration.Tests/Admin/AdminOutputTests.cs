@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using SecretAgent.Integration.Tests.Agent;
-using SecretAgent.Integration.Tests.Infrastructure;
 
 namespace SecretAgent.Integration.Tests.Admin;
 

@@ -1,7 +1,6 @@
 using Amazon.S3;
 using Amazon.S3.Model;
 using SecretAgent.Aws;
-using SecretAgent.Core.Format;
 using SecretAgent.Core.Keys;
 using SecretAgent.Core.Storage;
 using SecretAgent.Integration.Tests.Moto;
@@ -30,10 +29,8 @@ public sealed class AdminRefusalTests(MotoServer moto)
     public async Task Get_WhenContextNamesAnotherConfig_IsRefusedBeforeKms()
     {
         using var world = await AdminWorld.CreateAsync(moto);
-        var store = world.Store();
         var context = EncryptionContext.ForConfig("other.yaml", world.Source.Scope, 1);
-        var sealedObject = await EnvelopeWriter.SealAsync("secret-canary"u8.ToArray(), context, world.KeyArn, EnvelopeFormat.V3, new KmsKeyService(moto.Clients()), default);
-        await store.PutAsync(world.Source.ObjectKey("app.yaml"), sealedObject.Body, sealedObject.Metadata, null, default);
+        await Sealing.PutAsync(world.Store(), "app.yaml", "secret-canary"u8.ToArray(), context, world.KeyArn, new KmsKeyService(moto.Clients()));
 
         // A key id KMS doesn't know: had KMS been asked, the answer would be "not found" (66), not a binding refusal.
         var get = world.Admin("get", "app.yaml", "--kms-key-id", "alias/never-created");

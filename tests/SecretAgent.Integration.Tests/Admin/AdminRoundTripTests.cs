@@ -138,7 +138,7 @@ public sealed class AdminRoundTripTests(MotoServer moto)
         }
     }
 
-    private static void AssertNoPlaintext(string content, params Infrastructure.CommandResult[] results)
+    private static void AssertNoPlaintext(string content, params CommandResult[] results)
     {
         foreach (var result in results)
         {

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using SecretAgent.Aws;
 using SecretAgent.Core.Storage;
-using SecretAgent.Integration.Tests.Infrastructure;
 using SecretAgent.Integration.Tests.Moto;
 
 namespace SecretAgent.Integration.Tests.Admin;

@@ -3,7 +3,6 @@ using SecretAgent.Core.Errors;
 using SecretAgent.Core.Format;
 using SecretAgent.Core.Publishing;
 using SecretAgent.Core.Storage;
-using SecretAgent.Integration.Tests.Infrastructure;
 using SecretAgent.Integration.Tests.Moto;
 
 namespace SecretAgent.Integration.Tests.Admin;

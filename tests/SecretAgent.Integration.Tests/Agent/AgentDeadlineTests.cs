@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using SecretAgent.Integration.Tests.Infrastructure;
 
 namespace SecretAgent.Integration.Tests.Agent;
 

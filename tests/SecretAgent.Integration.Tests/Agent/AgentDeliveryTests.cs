@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-using SecretAgent.Integration.Tests.Infrastructure;
 
 namespace SecretAgent.Integration.Tests.Agent;
 

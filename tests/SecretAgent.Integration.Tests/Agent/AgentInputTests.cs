@@ -51,7 +51,7 @@ public sealed class AgentInputTests : IDisposable
     [Fact]
     public void Check_WhenManifestIsAPipe_Exits78()
     {
-        var piped = Infrastructure.CommandRunner.Run(Infrastructure.Binaries.Agent, ["check", "-m", "/dev/stdin"], world.Environment(), Prompt, stdin: "version: 1\nfiles: []\n");
+        var piped = CommandRunner.Run(Binaries.Agent, ["check", "-m", "/dev/stdin"], world.Environment(), Prompt, stdin: "version: 1\nfiles: []\n");
 
         AssertFailed(piped, 78, "FIFO or pipe, not a regular file");
     }
@@ -225,14 +225,14 @@ public sealed class AgentInputTests : IDisposable
         AssertFailed(result, 78, ":4:");
     }
 
-    private static void AssertFailed(Infrastructure.CommandResult result, int exitCode, string expected)
+    private static void AssertFailed(CommandResult result, int exitCode, string expected)
     {
         Assert.True(result.ExitCode == exitCode, $"expected exit {exitCode}\n{result}");
         var line = Assert.Single(result.ErrorLines);
         Assert.Contains(expected, line, StringComparison.Ordinal);
     }
 
-    private Infrastructure.CommandResult Fetch(IReadOnlyDictionary<string, string?>? overrides = null)
+    private CommandResult Fetch(IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var environment = world.Environment();
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
@@ -240,7 +240,7 @@ public sealed class AgentInputTests : IDisposable
             environment[key] = value;
         }
 
-        return Infrastructure.CommandRunner.Run(Infrastructure.Binaries.Agent, ["fetch"], environment, Prompt);
+        return CommandRunner.Run(Binaries.Agent, ["fetch"], environment, Prompt);
     }
 
     // A FIFO nobody writes to, a symlink to /dev/zero, a directory, or a sparse 8 GB file in place of path.

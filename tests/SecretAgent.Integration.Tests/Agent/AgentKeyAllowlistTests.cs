@@ -1,6 +1,4 @@
 using SecretAgent.Integration.Tests.Admin;
-using SecretAgent.Integration.Tests.Infrastructure;
-using SecretAgent.Integration.Tests.Infrastructure.Faults;
 using SecretAgent.Integration.Tests.Moto;
 
 namespace SecretAgent.Integration.Tests.Agent;

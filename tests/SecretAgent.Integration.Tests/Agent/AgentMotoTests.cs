@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using SecretAgent.Integration.Tests.Admin;
-using SecretAgent.Integration.Tests.Infrastructure;
 using SecretAgent.Integration.Tests.Moto;
 
 namespace SecretAgent.Integration.Tests.Agent;

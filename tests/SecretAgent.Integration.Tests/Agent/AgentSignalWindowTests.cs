@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using SecretAgent.Integration.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace SecretAgent.Integration.Tests.Agent;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using SecretAgent.Integration.Tests.Infrastructure;
 
 namespace SecretAgent.Integration.Tests.BlackBox;
 

@@ -1,5 +1,4 @@
 using SecretAgent.Integration.Tests.Agent;
-using SecretAgent.Integration.Tests.Infrastructure;
 
 namespace SecretAgent.Integration.Tests.BlackBox;
 

@@ -1,4 +1,3 @@
-using SecretAgent.Integration.Tests.Infrastructure;
 
 namespace SecretAgent.Integration.Tests.Containers;
 

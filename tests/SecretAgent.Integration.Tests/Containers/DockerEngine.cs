@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Security.Cryptography;
-using SecretAgent.Integration.Tests.Infrastructure;
 
 namespace SecretAgent.Integration.Tests.Containers;
 

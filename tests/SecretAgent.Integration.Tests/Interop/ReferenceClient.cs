@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using SecretAgent.Core.Keys;
-using SecretAgent.Integration.Tests.Containers;
 
 namespace SecretAgent.Integration.Tests.Interop;
 

@@ -1,4 +1,3 @@
-using SecretAgent.Integration.Tests.Containers;
 
 namespace SecretAgent.Integration.Tests.Interop;
 

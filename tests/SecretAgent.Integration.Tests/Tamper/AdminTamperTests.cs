@@ -1,10 +1,7 @@
-using System.Text;
-using System.Text.Json.Nodes;
 using SecretAgent.Core.Format;
 using SecretAgent.Core.Keys;
 using SecretAgent.Core.Local;
 using SecretAgent.Core.Storage;
-using SecretAgent.Integration.Tests.Infrastructure;
 
 namespace SecretAgent.Integration.Tests.Tamper;
 
@@ -19,14 +16,11 @@ public sealed class AdminTamperTests : IDisposable
     private const string Sentinel = "CANARY-admin-tamper-0c7d";
     private static readonly string Content = $"DB_PASSWORD={Sentinel}\nDB_HOST=db.internal\n";
 
-    private readonly string root = Directory.CreateTempSubdirectory("sa-tamper-").FullName;
+    private readonly LocalWorld world = new();
 
     public AdminTamperTests()
     {
-        KeyPath = Path.Combine(root, "demo.key");
-        LocalKeyFile.Create(KeyPath);
-        StoreDir = Path.Combine(root, "store") + "/";
-        File.WriteAllText(Path.Combine(root, "plain.env"), Content);
+        File.WriteAllText(Path.Combine(world.Root, "plain.env"), Content);
     }
 
     public static TheoryData<string> V3Cases => new(Cases.Keys.Where(k => k.StartsWith("V3", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
@@ -47,39 +41,29 @@ public sealed class AdminTamperTests : IDisposable
         ["V3 x-amz-c empty"] = f => f.EditMetadata(m => m["x-amz-c"] = string.Empty),
         ["V3 unknown x-amz-foo key added"] = f => f.EditMetadata(m => m["x-amz-foo"] = "bar"),
         ["V3 plus V2 key x-amz-iv"] = f => f.EditMetadata(m => m["x-amz-iv"] = Convert.ToBase64String(new byte[12])),
-        ["V3 rewritten as V1"] = f => f.EditMetadata(m =>
-        {
-            var blob = m["x-amz-3"];
-            var context = m["x-amz-t"];
-            m.Clear();
-            m["x-amz-key"] = blob;
-            m["x-amz-iv"] = Convert.ToBase64String(new byte[16]);
-            m["x-amz-matdesc"] = context;
-        }),
-        ["V3 context other name"] = f => f.EditMetadata(m => m["x-amz-t"] = EditContext(m["x-amz-t"], c => c[EncryptionContext.NameKey] = "payments/other.env")),
-        ["V3 context other scope"] = f => f.EditMetadata(m => m["x-amz-t"] = EditContext(m["x-amz-t"], c => c[EncryptionContext.ScopeKey] = "file:///elsewhere/")),
-        ["V3 context generation non-decimal"] = f => f.EditMetadata(m => m["x-amz-t"] = EditContext(m["x-amz-t"], c => c[EncryptionContext.GenerationKey] = "1a")),
-        ["V3 context generation bumped"] = f => f.EditMetadata(m => m["x-amz-t"] = EditContext(m["x-amz-t"], c => c[EncryptionContext.GenerationKey] = "2")),
-        ["V3 context extra key"] = f => f.EditMetadata(m => m["x-amz-t"] = EditContext(m["x-amz-t"], c => c["team"] = "x")),
+        ["V3 rewritten as V1"] = f => f.EditMetadata(Mutations.RewriteV3AsV1),
+        ["V3 context other name"] = f => f.EditMetadata(m => m["x-amz-t"] = Mutations.EditContext(m["x-amz-t"], c => c[EncryptionContext.NameKey] = "payments/other.env")),
+        ["V3 context other scope"] = f => f.EditMetadata(m => m["x-amz-t"] = Mutations.EditContext(m["x-amz-t"], c => c[EncryptionContext.ScopeKey] = "file:///elsewhere/")),
+        ["V3 context generation non-decimal"] = f => f.EditMetadata(m => m["x-amz-t"] = Mutations.EditContext(m["x-amz-t"], c => c[EncryptionContext.GenerationKey] = "1a")),
+        ["V3 context generation bumped"] = f => f.EditMetadata(m => m["x-amz-t"] = Mutations.EditContext(m["x-amz-t"], c => c[EncryptionContext.GenerationKey] = "2")),
+        ["V3 context extra key"] = f => f.EditMetadata(m => m["x-amz-t"] = Mutations.EditContext(m["x-amz-t"], c => c["team"] = "x")),
         ["V2 body bit flipped in middle byte"] = f => f.Body = Mutations.FlipBit(f.Body, f.Body.Length / 2),
         ["V2 body truncated by 16 bytes"] = f => f.Body = f.Body[..^16],
         ["V2 x-amz-iv other bytes"] = f => f.EditMetadata(m => m["x-amz-iv"] = Convert.ToBase64String(new byte[12])),
         ["V2 x-amz-key-v2 removed"] = f => f.EditMetadata(m => m.Remove("x-amz-key-v2")),
         ["V2 x-amz-unencrypted-content-length wrong"] = f => f.EditMetadata(m => m["x-amz-unencrypted-content-length"] = "3"),
         ["V2 plus V3 key x-amz-d"] = f => f.EditMetadata(m => m["x-amz-d"] = Convert.ToBase64String(new byte[28])),
-        ["V2 context missing cek-alg"] = f => f.EditMetadata(m => m["x-amz-matdesc"] = EditContext(m["x-amz-matdesc"], c => c.Remove(EncryptionContext.CekAlgKey))),
-        ["V2 context other name"] = f => f.EditMetadata(m => m["x-amz-matdesc"] = EditContext(m["x-amz-matdesc"], c => c[EncryptionContext.NameKey] = "payments/other.env")),
+        ["V2 context missing cek-alg"] = f => f.EditMetadata(m => m["x-amz-matdesc"] = Mutations.EditContext(m["x-amz-matdesc"], c => c.Remove(EncryptionContext.CekAlgKey))),
+        ["V2 context other name"] = f => f.EditMetadata(m => m["x-amz-matdesc"] = Mutations.EditContext(m["x-amz-matdesc"], c => c[EncryptionContext.NameKey] = "payments/other.env")),
     };
 
-    private string KeyPath { get; }
+    private string KeyId => world.KeyId;
 
-    private string KeyId => "file://" + KeyPath;
+    private string StoreDir => world.Store.Source.Prefix;
 
-    private string StoreDir { get; }
+    private string Source => world.Store.Source.Scope;
 
-    private string Source => "file://" + StoreDir;
-
-    public void Dispose() => Directory.Delete(root, recursive: true);
+    public void Dispose() => world.Dispose();
 
     [Fact]
     public void Get_WhenUntouched_PrintsTheConfig()
@@ -121,7 +105,7 @@ public sealed class AdminTamperTests : IDisposable
         // The same on-disk damage through the library (no binary): proves each case really reaches the reader.
         await PublishWithLibraryAsync(caseName.StartsWith("V3", StringComparison.Ordinal) ? EnvelopeFormat.V3 : EnvelopeFormat.V2);
         Cases[caseName](new LocalStoreFiles(StoreDir, Name));
-        var store = new FileObjectStore(SourceUri.Parse(Source));
+        var store = world.Store;
 
         var error = await Assert.ThrowsAsync<Core.Errors.SecretAgentException>(async () =>
         {
@@ -164,31 +148,18 @@ public sealed class AdminTamperTests : IDisposable
 
     private void PublishWithAdmin()
     {
-        var result = Admin("put", Name, Path.Combine(root, "plain.env"));
+        var result = Admin("put", Name, Path.Combine(world.Root, "plain.env"));
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.DoesNotContain(Sentinel, result.Stdout + result.Stderr, StringComparison.Ordinal);
     }
 
     // The admin CLI documents no format switch, so the V2 object is written with the core library, as a V2-only
     // S3EC client would write it; the refusal is still the admin binary's.
-    private async Task PublishWithLibraryAsync(EnvelopeFormat format)
-    {
-        var store = new FileObjectStore(SourceUri.Parse(Source));
-        var context = EncryptionContext.ForConfig(Name, store.Source.Scope, 1);
-        var sealedObject = await EnvelopeWriter.SealAsync(Encoding.UTF8.GetBytes(Content), context, KeyId, format, new LocalKeyService(), default);
-        await store.PutAsync(Name, sealedObject.Body, sealedObject.Metadata, null, default);
-    }
+    private Task<ObjectInfo> PublishWithLibraryAsync(EnvelopeFormat format) => world.PublishAsync(Name, Content, format);
 
     private CommandResult Admin(params string[] args) =>
         CommandRunner.Run(Binaries.Admin, [.. args, "--source", Source, "--kms-key-id", KeyId], new Dictionary<string, string?>
         {
             ["AWS_EC2_METADATA_DISABLED"] = "true",
         });
-
-    private static string EditContext(string json, Action<JsonObject> edit)
-    {
-        var context = JsonNode.Parse(json)!.AsObject();
-        edit(context);
-        return context.ToJsonString();
-    }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace SecretAgent.Integration.Tests.Tamper;
+namespace SecretAgent.Tests.Infrastructure;
 
 /// <summary>
 /// Direct access to one object's latest version in a file:/// store, as an attacker with write access to the store

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using SecretAgent.Core.Posix;
 
-namespace SecretAgent.Core.Tests.Target;
+namespace SecretAgent.Tests.Infrastructure;
 
 /// <summary>A per-test directory on /dev/shm (tmpfs) or on disk, optionally with its own tmpfs mounted; removed on dispose.</summary>
 internal sealed class TargetDirectory : IDisposable

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using SecretAgent.Integration.Tests.Infrastructure;
 
-namespace SecretAgent.Integration.Tests.BlackBox;
+namespace SecretAgent.Tests.Infrastructure;
 
 /// <summary>
 /// Runs the real secret-agent binary with an empty manifest and a local store, so `run` reaches the launch step

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using static SecretAgent.Integration.Tests.Infrastructure.Faults.FaultAction;
+using static SecretAgent.Tests.Infrastructure.FaultAction;
 
-namespace SecretAgent.Integration.Tests.Infrastructure.Faults;
+namespace SecretAgent.Tests.Infrastructure;
 
 /// <summary>
 /// A loopback HTTP proxy in front of an upstream (the moto fixture) that applies per-request fault rules: redirect,

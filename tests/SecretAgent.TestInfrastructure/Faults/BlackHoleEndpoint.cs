@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace SecretAgent.Integration.Tests.Infrastructure;
+namespace SecretAgent.Tests.Infrastructure;
 
 /// <summary>A loopback endpoint that accepts connections and never answers: a client stays mid-request.</summary>
 internal sealed class BlackHoleEndpoint : IDisposable

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace SecretAgent.Integration.Tests.Infrastructure.Faults;
+namespace SecretAgent.Tests.Infrastructure;
 
 /// <summary>
 /// What the fault proxy does with a matched request. Actions that need the real answer get it from the upstream

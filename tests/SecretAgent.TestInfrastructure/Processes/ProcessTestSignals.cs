@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace SecretAgent.Integration.Tests.BlackBox;
+namespace SecretAgent.Tests.Infrastructure;
 
 /// <summary>Signal helpers for black-box tests (kill(1), so the test project needs no native interop).</summary>
 internal static class ProcessTestSignals

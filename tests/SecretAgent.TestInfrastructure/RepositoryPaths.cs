@@ -1,6 +1,6 @@
-namespace SecretAgent.Integration.Tests.Containers;
+namespace SecretAgent.Tests.Infrastructure;
 
-/// <summary>Files of the repository the tests build from or run (Dockerfiles, the sample app and configs, tests/vectors).</summary>
+/// <summary>The one way tests find files of the repository the tests build from or run (Dockerfiles, the sample app and configs, tests/vectors).</summary>
 internal static class RepositoryPaths
 {
     private static readonly Lazy<string> RootPath = new(FindRoot);
@@ -14,9 +14,12 @@ internal static class RepositoryPaths
     public static string SampleConfig(string name) => Path.Combine(Root, "samples", "configs", name);
 
     /// <summary>tests/vectors: the committed known-answer vectors and the Python reference S3EC client.</summary>
-    public static string Vectors(string file) => Path.Combine(Root, "tests", "vectors", file);
+    public static string VectorsDirectory => Path.Combine(Root, "tests", "vectors");
 
-    // The tests run from tests/SecretAgent.Integration.Tests/bin/<config>/net10.0; walk up to the solution.
+    /// <summary>One file in <see cref="VectorsDirectory"/>.</summary>
+    public static string Vectors(string file) => Path.Combine(VectorsDirectory, file);
+
+    // The tests run from tests/<project>/bin/<config>/net10.0; walk up to the solution.
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

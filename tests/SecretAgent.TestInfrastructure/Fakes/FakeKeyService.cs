@@ -1,7 +1,7 @@
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Keys;
 
-namespace SecretAgent.Tests.Shared;
+namespace SecretAgent.Tests.Infrastructure;
 
 /// <summary>
 /// Stands in for KMS in pure-logic tests: GenerateDataKey hands out a fixed data key with a fresh fake blob and

@@ -1,4 +1,4 @@
-namespace SecretAgent.Integration.Tests.Infrastructure;
+namespace SecretAgent.Tests.Infrastructure;
 
 /// <summary>
 /// Locates the real executables. The test script publishes trimmed self-contained binaries and points

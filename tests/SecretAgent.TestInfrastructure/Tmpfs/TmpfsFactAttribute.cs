@@ -1,4 +1,4 @@
-namespace SecretAgent.Core.Tests.Target;
+namespace SecretAgent.Tests.Infrastructure;
 
 /// <summary>A fact that publishes into /dev/shm; skipped with the reason where /dev/shm is not a tmpfs.</summary>
 [AttributeUsage(AttributeTargets.Method)]

@@ -1,11 +1,9 @@
 using System.Text;
 using SecretAgent.Core.Format;
-using SecretAgent.Core.Keys;
 using SecretAgent.Core.Local;
 using SecretAgent.Core.Storage;
-using SecretAgent.Integration.Tests.Infrastructure;
 
-namespace SecretAgent.Integration.Tests.Agent;
+namespace SecretAgent.Tests.Infrastructure;
 
 /// <summary>
 /// A throwaway local deployment for black-box runs of secret-agent: a file:/// store, a local key, a manifest, and a
@@ -44,14 +42,8 @@ internal sealed class LocalWorld : IDisposable
     public Task<ObjectInfo> PublishAsync(string name, string content, EnvelopeFormat format = EnvelopeFormat.V3) =>
         PublishAsync(name, Encoding.UTF8.GetBytes(content), format);
 
-    public async Task<ObjectInfo> PublishAsync(string name, byte[] content, EnvelopeFormat format = EnvelopeFormat.V3)
-    {
-        var current = await Store.HeadAsync(name, default);
-        var generation = current is null ? 1 : EnvelopeReader.Parse(current.Metadata, name).Generation + 1;
-        var context = EncryptionContext.ForConfig(name, Store.Source.Scope, generation);
-        var sealedObject = await EnvelopeWriter.SealAsync(content, context, KeyId, format, keys, default);
-        return await Store.PutAsync(name, sealedObject.Body, sealedObject.Metadata, current?.ETag, default);
-    }
+    public Task<ObjectInfo> PublishAsync(string name, byte[] content, EnvelopeFormat format = EnvelopeFormat.V3) =>
+        Sealing.PublishAsync(Store, name, content, KeyId, keys, format);
 
     /// <summary>The environment a deployment would give the agent.</summary>
     public Dictionary<string, string?> Environment() => new()

@@ -1,4 +1,4 @@
-namespace SecretAgent.Core.Tests.Target;
+namespace SecretAgent.Tests.Infrastructure;
 
 /// <summary>
 /// A fact that needs root (to mount tmpfs or chown) and a tmpfs at /dev/shm (every such test starts there); skipped

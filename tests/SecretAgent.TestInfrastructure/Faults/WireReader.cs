@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace SecretAgent.Integration.Tests.Infrastructure.Faults;
+namespace SecretAgent.Tests.Infrastructure;
 
 /// <summary>Reads one HTTP/1.1 request off a client connection: head, then a Content-Length or chunked body.</summary>
 internal sealed class WireReader(Stream stream)

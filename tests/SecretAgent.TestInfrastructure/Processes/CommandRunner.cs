@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace SecretAgent.Integration.Tests.Infrastructure;
+namespace SecretAgent.Tests.Infrastructure;
 
 /// <summary>Runs a real executable with a controlled environment and captures its exit code and output.</summary>
 internal static class CommandRunner

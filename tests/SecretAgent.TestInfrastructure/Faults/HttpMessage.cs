@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace SecretAgent.Integration.Tests.Infrastructure.Faults;
+namespace SecretAgent.Tests.Infrastructure;
 
 /// <summary>
 /// One HTTP/1.1 request or response as the fault proxy handles it: start line, headers in order, and the body with

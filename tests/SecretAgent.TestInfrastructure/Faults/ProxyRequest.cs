@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace SecretAgent.Integration.Tests.Infrastructure.Faults;
+namespace SecretAgent.Tests.Infrastructure;
 
 /// <summary>A request as the fault proxy's rules see it. <see cref="Service"/> is "s3", "kms", "sts" or "" (unknown).</summary>
 internal sealed record ProxyRequest(string Method, string Target, string Service, IReadOnlyList<KeyValuePair<string, string>> Headers, byte[] Body)
