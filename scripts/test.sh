@@ -20,6 +20,9 @@ DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export DEBIAN_FRONTEND=noninteractive
 export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
+# Testcontainers (the container tests): this engine (Debian's docker.io 20.10) serves Docker API 1.41 at most, and
+# Ryuk, its reaper, is an image from a registry, which is not reachable here; the fixture removes what it made.
+export DOCKER_API_VERSION=${DOCKER_API_VERSION:-1.41} TESTCONTAINERS_RYUK_DISABLED=${TESTCONTAINERS_RYUK_DISABLED:-true}
 
 SETUP_ONLY=false
 TEST_ARGS=()

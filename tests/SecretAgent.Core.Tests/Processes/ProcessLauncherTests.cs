@@ -26,14 +26,29 @@ public sealed class ProcessLauncherTests
     [Fact]
     public async Task SuperviseAsync_WhenCancelled_TermsAppAndMirrorsItsStatus()
     {
-        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        // Cancel only once the app says its trap is installed (a line on a FIFO): a TERM before that would kill sh
+        // by the signal (143) instead of running the trap, so no fixed delay can make this test reliable.
+        var ready = Path.Combine(Path.GetTempPath(), "sa-trap-ready-" + Guid.NewGuid().ToString("N"));
+        MakeFifo(ready);
+        try
+        {
+            using var cancellation = new CancellationTokenSource();
+            var supervise = ProcessLauncher.SuperviseAsync(
+                new LaunchSpec("sh", ["-c", "trap 'exit 5' TERM; echo ready > \"$1\"; while :; do sleep 0.05; done", "sh", ready], Environment),
+                new SuperviseOptions(ProcessGroup: false),
+                cancellation.Token);
 
-        var code = await ProcessLauncher.SuperviseAsync(
-            new LaunchSpec("sh", ["-c", "trap 'exit 5' TERM; while :; do sleep 0.05; done"], Environment),
-            new SuperviseOptions(ProcessGroup: false),
-            cancellation.Token);
+            // Opening a FIFO for reading blocks until the writer opens it, so read on a thread the wait can abandon.
+            var line = await Task.Run(() => File.ReadAllText(ready)).WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal("ready\n", line);
+            await cancellation.CancelAsync();
 
-        Assert.Equal(5, code);
+            Assert.Equal(5, await supervise);
+        }
+        finally
+        {
+            File.Delete(ready);
+        }
     }
 
     [Fact]
@@ -85,6 +100,13 @@ public sealed class ProcessLauncherTests
             () => ProcessLauncher.Exec(new LaunchSpec("true", [], Environment), () => throw new OperationCanceledException("signalled")));
 
         Assert.Equal("signalled", ex.Message);
+    }
+
+    private static void MakeFifo(string path)
+    {
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);
+        mkfifo.WaitForExit();
+        Assert.Equal(0, mkfifo.ExitCode);
     }
 
     private static Task<int> Supervise(string command, params string[] arguments) =>

@@ -13,6 +13,7 @@ public sealed class AgentDeadlineTests : IDisposable
     private readonly LocalWorld world = new();
     private readonly TcpListener blackHole = new(IPAddress.Loopback, 0);
     private readonly List<Socket> accepted = [];
+    private readonly TaskCompletionSource firstConnection = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public AgentDeadlineTests()
     {
@@ -45,7 +46,7 @@ public sealed class AgentDeadlineTests : IDisposable
     {
         using var agent = CommandRunner.Start(Binaries.Agent, ["run", "--timeout", "30", "--", "true"], HungEnvironment());
         var stderr = agent.StandardError.ReadToEndAsync();
-        WaitForConnection();
+        await WaitForConnectionAsync();
 
         Process.Start("kill", ["-TERM", agent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
 
@@ -69,23 +70,17 @@ public sealed class AgentDeadlineTests : IDisposable
         return environment;
     }
 
-    private void WaitForConnection()
+    // Completed by the accept loop on the first connection: the test waits on that event, not on a clock loop.
+    private async Task WaitForConnectionAsync()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            lock (accepted)
-            {
-                if (accepted.Count > 0)
-                {
-                    return;
-                }
-            }
-
-            Thread.Sleep(20);
+            await firstConnection.Task.WaitAsync(TimeSpan.FromSeconds(20));
         }
-
-        throw new TimeoutException("the agent never connected to the endpoint");
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException("the agent never connected to the endpoint", ex);
+        }
     }
 
     private async Task AcceptForeverAsync()
@@ -99,6 +94,8 @@ public sealed class AgentDeadlineTests : IDisposable
                 {
                     accepted.Add(socket);
                 }
+
+                firstConnection.TrySetResult();
             }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)

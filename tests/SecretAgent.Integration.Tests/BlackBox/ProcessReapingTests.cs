@@ -24,20 +24,24 @@ public sealed class ProcessReapingTests
     [Fact]
     public void ZombieCounter_UnderAnInitThatDoesNotReap_CountsZombies()
     {
-        // Control for the test above: with sleep as PID 1 (which never reaps) the same script sees its orphans as
+        // Control for the test above: with cat as PID 1 (which never reaps) the same script sees its orphans as
         // zombies, so a 0 from the agent means they were reaped, not that the script cannot see them.
         RequireUnshare();
-        var result = Path.Combine(Path.GetTempPath(), "secret-agent-zombies-" + Guid.NewGuid().ToString("N"));
+        var dir = Directory.CreateTempSubdirectory("secret-agent-zombies-").FullName;
+        var result = Path.Combine(dir, "count");
+        var done = Path.Combine(dir, "done");
         try
         {
-            var script = $"(sh '{ProcessTestScripts.Path("zombies.sh")}'; echo $? > '{result}') & exec sleep 3";
+            // PID 1 is cat, which never reaps; it reads a FIFO the script's subshell holds open, so it ends when the
+            // script has written its count (an event), not after a fixed time a loaded machine may overrun.
+            var script = $"mkfifo '{done}' && {{ (sh '{ProcessTestScripts.Path("zombies.sh")}'; echo $? > '{result}') 3> '{done}' & exec cat < '{done}'; }}";
             Assert.Equal(0, RunToEnd([.. NewPidNamespace, "sh", "-c", script]));
 
             Assert.Equal("5", File.ReadAllText(result).Trim());
         }
         finally
         {
-            File.Delete(result);
+            Directory.Delete(dir, recursive: true);
         }
     }
 

@@ -1,69 +1,96 @@
+using System.Text;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using DotNet.Testcontainers.Containers;
 
 namespace SecretAgent.Integration.Tests.Containers;
 
-/// <summary>A named container made by <see cref="DockerEngine"/>; the engine fixture removes it when the collection ends.</summary>
-internal sealed class Container(string name, CommandResult run)
+/// <summary>
+/// A container made by <see cref="DockerEngine"/>: created through Testcontainers, driven through its Docker client
+/// where Testcontainers has no operation for it (a stop grace period, a chosen signal, the exit code, export); the
+/// engine fixture removes it when the collection ends.
+/// </summary>
+internal sealed class Container(IContainer container, DockerClient client) : IAsyncDisposable
 {
-    public string Name { get; } = name;
+    private CommandResult? run;
 
-    /// <summary>The output of <c>docker run</c>: the container's own output and exit code when run in the foreground.</summary>
-    public CommandResult Run { get; } = run;
+    public string Name => container.Name;
 
-    public string Logs() => Combined(DockerEngine.CliOk(TimeSpan.FromSeconds(30), "logs", Name));
+    /// <summary>The container's own output and exit code, after <see cref="DockerEngine.RunAsync"/> ran it to its end.</summary>
+    public CommandResult Run => run ?? throw new InvalidOperationException($"container {Name} was started, not run to its end");
 
-    /// <summary>Waits until the container's output contains <paramref name="text"/>.</summary>
-    public string WaitForLog(string text, TimeSpan timeout)
+    public Task StartAsync() => container.StartAsync();
+
+    /// <summary>Starts the container and waits for it to exit, then records its output (what <c>docker run</c> shows).</summary>
+    public async Task RunToExitAsync(TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var logs = Logs();
-            if (logs.Contains(text, StringComparison.Ordinal))
-            {
-                return logs;
-            }
-
-            // An exited container prints nothing more: fail now rather than at the deadline.
-            if (!IsRunning() && !Logs().Contains(text, StringComparison.Ordinal))
-            {
-                throw new InvalidOperationException($"container {Name} exited without printing '{text}'; output:\n{Logs()}");
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"container {Name} did not print '{text}' within {timeout.TotalSeconds}s; output so far:\n{logs}");
-            }
-
-            Thread.Sleep(200);
-        }
+        await StartAsync();
+        var exitCode = await WaitAsync(timeout);
+        var (stdout, stderr) = await container.GetLogsAsync();
+        run = new CommandResult(exitCode, stdout, stderr);
     }
 
-    public bool IsRunning() =>
-        DockerEngine.CliOk(TimeSpan.FromSeconds(30), "inspect", "--format", "{{.State.Running}}", Name).Stdout.Trim() == "true";
-
-    public void Kill(string signal) => DockerEngine.CliOk(TimeSpan.FromSeconds(30), "kill", "--signal", signal, Name);
-
-    public void Stop(int graceSeconds) =>
-        DockerEngine.CliOk(TimeSpan.FromSeconds(graceSeconds + 30), "stop", "--time", graceSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), Name);
-
-    /// <summary>The container's exit code, waiting for it to exit.</summary>
-    public int Wait(TimeSpan timeout) =>
-        int.Parse(DockerEngine.CliOk(timeout, "wait", Name).Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary><c>docker export</c>: the container's filesystem as a tar (tmpfs mounts are not part of it).</summary>
-    public byte[] Export()
+    public async Task<string> LogsAsync()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"{Name}.tar");
+        var (stdout, stderr) = await container.GetLogsAsync();
+        return stdout + stderr;
+    }
+
+    /// <summary>
+    /// Follows the container's output until it contains <paramref name="text"/>. The engine ends the stream when the
+    /// container exits, so an exited container fails now rather than at the deadline.
+    /// </summary>
+    public async Task<string> WaitForLogAsync(string text, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        var seen = new StringBuilder();
+        var parameters = new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Follow = true };
         try
         {
-            DockerEngine.CliOk(TimeSpan.FromMinutes(2), "export", "--output", path, Name);
-            return File.ReadAllBytes(path);
+            using var stream = await client.Containers.GetContainerLogsAsync(container.Id, parameters, deadline.Token);
+            var buffer = new byte[4096];
+            while (!seen.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, deadline.Token);
+                if (read.EOF)
+                {
+                    throw new InvalidOperationException($"container {Name} exited without printing '{text}'; output:\n{await LogsAsync()}");
+                }
+
+                seen.Append(Encoding.UTF8.GetString(buffer, 0, read.Count));
+            }
         }
-        finally
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            File.Delete(path);
+            throw new TimeoutException($"container {Name} did not print '{text}' within {timeout.TotalSeconds}s; output so far:\n{seen}");
         }
+
+        return seen.ToString();
     }
 
-    private static string Combined(CommandResult result) => result.Stdout + result.Stderr;
+    public Task KillAsync(string signal) =>
+        client.Containers.KillContainerAsync(container.Id, new ContainerKillParameters { Signal = signal });
+
+    /// <summary><c>docker stop --time</c>: TERM, then KILL after the grace period.</summary>
+    public Task StopAsync(int graceSeconds) =>
+        client.Containers.StopContainerAsync(container.Id, new ContainerStopParameters { WaitBeforeKillSeconds = (uint)graceSeconds });
+
+    /// <summary>The container's exit code, waiting for it to exit.</summary>
+    public async Task<int> WaitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        var response = await client.Containers.WaitContainerAsync(container.Id, deadline.Token);
+        return checked((int)response.StatusCode);
+    }
+
+    /// <summary><c>docker export</c>: the container's filesystem as a tar (tmpfs mounts are not part of it).</summary>
+    public async Task<byte[]> ExportAsync()
+    {
+        using var tar = await client.Containers.ExportContainerAsync(container.Id);
+        using var copy = new MemoryStream();
+        await tar.CopyToAsync(copy);
+        return copy.ToArray();
+    }
+
+    public ValueTask DisposeAsync() => container.DisposeAsync();
 }

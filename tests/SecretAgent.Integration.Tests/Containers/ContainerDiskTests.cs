@@ -14,7 +14,7 @@ public sealed class ContainerDiskTests(DockerEngine docker) : IDisposable
     {
         await world.PublishSamplesAsync();
 
-        var run = docker.Run(world.Options(docker.AppImage) with { Tmpfs = false }).Run;
+        var run = (await docker.RunAsync(world.Options(docker.AppImage) with { Tmpfs = false })).Run;
 
         Assert.True(run.ExitCode == TargetExitCode, run.ToString());
         Assert.True(run.Stderr.Contains("tmpfs", StringComparison.OrdinalIgnoreCase), run.ToString());
@@ -26,11 +26,11 @@ public sealed class ContainerDiskTests(DockerEngine docker) : IDisposable
     public async Task AppImage_AfterSuccessfulRun_ExportedFilesystemHoldsNoPlaintext()
     {
         await world.PublishSamplesAsync();
-        var container = docker.Run(world.Options(docker.AppImage));
+        var container = await docker.RunAsync(world.Options(docker.AppImage));
         Assert.True(container.Run.ExitCode == 0, container.Run.ToString());
         ContainerOutput.AssertContains("app: file database.json size=", container.Run.Stdout);
 
-        var export = container.Export();
+        var export = await container.ExportAsync();
 
         // The export is the real filesystem (the agent and the app are in it), just without the tmpfs contents.
         Assert.True(export.AsSpan().IndexOf("usr/local/bin/secret-agent"u8) >= 0, "docker export does not look like the app image's filesystem");

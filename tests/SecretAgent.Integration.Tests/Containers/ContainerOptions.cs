@@ -1,7 +1,13 @@
+using Docker.DotNet.Models;
+using DotNet.Testcontainers.Builders;
+using DotNet.Testcontainers.Configurations;
+using DotNet.Testcontainers.Containers;
+using DotNet.Testcontainers.Images;
+
 namespace SecretAgent.Integration.Tests.Containers;
 
 /// <summary>
-/// What a test varies in <c>docker run</c>. Every container also gets <c>--network host</c> (no bridge networks:
+/// What a test varies in a container it runs. Every container also gets <c>--network host</c> (no bridge networks:
 /// the engine runs with --bridge=none) and a label so a stray one can be found and removed.
 /// </summary>
 internal sealed record ContainerOptions
@@ -11,7 +17,7 @@ internal sealed record ContainerOptions
 
     public required string Image { get; init; }
 
-    /// <summary>Mount <c>--tmpfs /run/secrets:mode=0700</c>; false leaves /run/secrets on the overlay disk.</summary>
+    /// <summary>Mount a tmpfs at /run/secrets with mode 0700; false leaves /run/secrets on the overlay disk.</summary>
     public bool Tmpfs { get; init; } = true;
 
     /// <summary>Read-only bind mounts: host path to container path.</summary>
@@ -27,48 +33,50 @@ internal sealed record ContainerOptions
     /// <summary>Arguments after the image: the CMD, or the entrypoint's arguments.</summary>
     public IReadOnlyList<string> Command { get; init; } = [];
 
-    public IEnumerable<string> ToRunArguments(string name)
+    /// <summary>The Testcontainers builder for these options; the image is local and never pulled.</summary>
+    public ContainerBuilder ToBuilder(string name, string runId)
     {
-        yield return "--name";
-        yield return name;
-        yield return "--network";
-        yield return "host";
-        yield return "--label";
-        yield return DockerEngine.Label;
-        if (Tmpfs)
-        {
-            yield return "--tmpfs";
-            yield return SecretsDir + ":mode=0700";
-        }
-
+        var builder = new ContainerBuilder(Image)
+            .WithImagePullPolicy(PullPolicy.Never)
+            .WithName(name)
+            .WithLabel(DockerEngine.Label, runId)
+            .WithCleanUp(false)
+            .WithEnvironment(Environment)
+            .WithWaitStrategy(Wait.ForUnixContainer().AddCustomWaitStrategy(new Started(), s => s.WithMode(WaitStrategyMode.OneShot)))
+            .WithCreateParameterModifier(parameters =>
+            {
+                parameters.HostConfig ??= new HostConfig();
+                parameters.HostConfig.NetworkMode = "host";
+                if (Tmpfs)
+                {
+                    // Testcontainers' tmpfs mount has no options; the engine's HostConfig.Tmpfs takes "mode=0700".
+                    parameters.HostConfig.Tmpfs = new Dictionary<string, string> { [SecretsDir] = "mode=0700" };
+                }
+            });
         foreach (var (host, container) in ReadOnlyMounts)
         {
-            yield return "--volume";
-            yield return $"{host}:{container}:ro";
+            builder = builder.WithBindMount(host, container, AccessMode.ReadOnly);
         }
 
         foreach (var (host, container) in WritableMounts)
         {
-            yield return "--volume";
-            yield return $"{host}:{container}";
-        }
-
-        foreach (var (key, value) in Environment)
-        {
-            yield return "--env";
-            yield return $"{key}={value}";
+            builder = builder.WithBindMount(host, container, AccessMode.ReadWrite);
         }
 
         if (Entrypoint is not null)
         {
-            yield return "--entrypoint";
-            yield return Entrypoint;
+            builder = builder.WithEntrypoint(Entrypoint);
         }
 
-        yield return Image;
-        foreach (var arg in Command)
-        {
-            yield return arg;
-        }
+        return Command.Count == 0 ? builder : builder.WithCommand([.. Command]);
+    }
+
+    /// <summary>
+    /// Ready as soon as the engine started it: a test waits for its own event (a log line, the exit), and a container
+    /// run to its end may exit before any "is it running" check, which must not count as a failed start.
+    /// </summary>
+    private sealed class Started : IWaitUntil
+    {
+        public Task<bool> UntilAsync(IContainer container) => Task.FromResult(true);
     }
 }

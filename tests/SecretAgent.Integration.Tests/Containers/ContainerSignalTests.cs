@@ -19,10 +19,10 @@ public sealed class ContainerSignalTests(DockerEngine docker) : IDisposable
         var container = await StartServingAsync(supervise: true);
 
         var elapsed = Stopwatch.StartNew();
-        container.Stop(graceSeconds: 20);
-        var exitCode = container.Wait(TimeSpan.FromSeconds(30));
+        await container.StopAsync(graceSeconds: 20);
+        var exitCode = await container.WaitAsync(TimeSpan.FromSeconds(30));
 
-        var logs = container.Logs();
+        var logs = await container.LogsAsync();
         Assert.True(exitCode == AppTermExitCode, $"exit {exitCode}\n{logs}");
         ContainerOutput.AssertContains("app: received TERM, shutting down", logs);
         Assert.True(elapsed.Elapsed < TimeSpan.FromSeconds(15), $"docker stop took {elapsed.Elapsed}: TERM was not forwarded, the engine had to SIGKILL");
@@ -33,12 +33,12 @@ public sealed class ContainerSignalTests(DockerEngine docker) : IDisposable
     {
         var container = await StartServingAsync(supervise: true);
 
-        container.Kill("USR1");
-        var logs = container.WaitForLog("app: received USR1", TimeSpan.FromSeconds(20));
+        await container.KillAsync("USR1");
+        var logs = await container.WaitForLogAsync("app: received USR1", TimeSpan.FromSeconds(20));
 
         Assert.DoesNotContain("shutting down", logs, StringComparison.Ordinal);
-        container.Stop(graceSeconds: 20);
-        Assert.Equal(AppTermExitCode, container.Wait(TimeSpan.FromSeconds(30)));
+        await container.StopAsync(graceSeconds: 20);
+        Assert.Equal(AppTermExitCode, await container.WaitAsync(TimeSpan.FromSeconds(30)));
     }
 
     [Fact]
@@ -46,10 +46,10 @@ public sealed class ContainerSignalTests(DockerEngine docker) : IDisposable
     {
         var container = await StartServingAsync(supervise: false);
 
-        container.Stop(graceSeconds: 20);
-        var exitCode = container.Wait(TimeSpan.FromSeconds(30));
+        await container.StopAsync(graceSeconds: 20);
+        var exitCode = await container.WaitAsync(TimeSpan.FromSeconds(30));
 
-        var logs = container.Logs();
+        var logs = await container.LogsAsync();
         Assert.True(exitCode == AppTermExitCode, $"exit {exitCode}\n{logs}");
         ContainerOutput.AssertContains("app: serving (pid 1)", logs);
         ContainerOutput.AssertContains("app: received TERM, shutting down", logs);
@@ -60,14 +60,13 @@ public sealed class ContainerSignalTests(DockerEngine docker) : IDisposable
         await world.PublishSamplesAsync();
         var options = world.Options(docker.AppImage);
         string[] agentArgs = supervise ? ["run", "--supervise", "--"] : ["run", "--"];
-        var container = docker.Start(options with
+        var container = await docker.StartAsync(options with
         {
             Environment = new Dictionary<string, string>(options.Environment) { ["APP_TERM_EXIT_CODE"] = AppTermExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             Entrypoint = "/usr/local/bin/secret-agent",
             Command = [.. agentArgs, "/app/app.sh", "--serve"],
-        });
-        var logs = container.WaitForLog("app: serving", StartTimeout);
-        ContainerOutput.AssertNoSentinel(logs);
+        }, "app: serving", StartTimeout);
+        ContainerOutput.AssertNoSentinel(await container.LogsAsync());
         return container;
     }
 }

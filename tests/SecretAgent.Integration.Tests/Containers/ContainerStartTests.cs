@@ -21,7 +21,7 @@ public sealed class ContainerStartTests(DockerEngine docker) : IDisposable
     {
         await world.PublishSamplesAsync();
 
-        var run = docker.Run(world.Options(docker.AppImage)).Run;
+        var run = (await docker.RunAsync(world.Options(docker.AppImage))).Run;
         var output = run.Stdout + run.Stderr;
 
         Assert.True(run.ExitCode == 0, output);
@@ -40,9 +40,9 @@ public sealed class ContainerStartTests(DockerEngine docker) : IDisposable
     }
 
     [Fact]
-    public void ScratchImage_WhenRunWithHelp_AgentStartsWithoutADistribution()
+    public async Task ScratchImage_WhenRunWithHelp_AgentStartsWithoutADistribution()
     {
-        var run = docker.Run(new ContainerOptions { Image = docker.ScratchImage, Tmpfs = false, Command = ["--help"] }).Run;
+        var run = (await docker.RunAsync(new ContainerOptions { Image = docker.ScratchImage, Tmpfs = false, Command = ["--help"] })).Run;
 
         Assert.True(run.ExitCode == 0, run.ToString());
     }
@@ -62,7 +62,7 @@ public sealed class ContainerStartTests(DockerEngine docker) : IDisposable
             Command = ["fetch"],
         };
 
-        var run = docker.Run(options).Run;
+        var run = (await docker.RunAsync(options)).Run;
 
         Assert.True(run.ExitCode == 0, run.ToString());
         foreach (var (name, deliveredPath) in SampleConfigs.Files)

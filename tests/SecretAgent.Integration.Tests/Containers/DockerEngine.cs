@@ -1,38 +1,48 @@
-using System.ComponentModel;
 using System.Security.Cryptography;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using DotNet.Testcontainers.Builders;
+using DotNet.Testcontainers.Configurations;
+using DotNet.Testcontainers.Images;
 
 namespace SecretAgent.Integration.Tests.Containers;
 
 /// <summary>
-/// The container tests' view of a real Docker engine, through the docker CLI (Docker.DotNet doesn't restore here).
-/// Checks the engine once, builds the sample app image and the FROM-scratch agent image once per run from a small
-/// staging directory, and removes every container and image it made when the collection ends.
+/// The container tests' view of a real Docker engine, through Testcontainers and its Docker client. Checks the
+/// engine once, builds the sample app image and the FROM-scratch agent image once per run from a small staging
+/// directory (never pulling: no registry is reachable), and removes every container and image it made when the
+/// collection ends (Ryuk, Testcontainers' reaper, is an image from a registry, so it is disabled).
 /// </summary>
-public sealed class DockerEngine : IDisposable
+public sealed class DockerEngine : IAsyncLifetime
 {
     public const string BaseImage = "secret-agent-test-base:bookworm";
     public const string Label = "secret-agent-test";
     private const string SetupHint = "scripts/test.sh starts it";
 
-    private static readonly Dictionary<string, string?> CliEnvironment = new()
-    {
-        // No buildx in the image: say so explicitly instead of depending on the CLI's fallback.
-        ["DOCKER_BUILDKIT"] = "0",
-    };
-
     private readonly string runId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
-    private readonly List<string> images = [];
-    private readonly List<string> containers = [];
+    private readonly List<IFutureDockerImage> images = [];
+    private readonly List<Container> containers = [];
+    private DockerClient? client;
 
-    public DockerEngine()
+    /// <summary>The sample app behind secret-agent (docker/Dockerfile.app).</summary>
+    public string AppImage { get; private set; } = "";
+
+    /// <summary>secret-agent alone on scratch plus the libraries it needs (docker/Dockerfile.scratch).</summary>
+    public string ScratchImage { get; private set; } = "";
+
+    internal DockerClient Client => client ?? throw new InvalidOperationException("the Docker engine fixture is not initialized");
+
+    public async Task InitializeAsync()
     {
-        CheckEngine();
-        CheckBaseImage();
+        ConfigureTestcontainers();
+        client = TestcontainersSettings.OS.DockerEndpointAuthConfig.GetDockerClientBuilder(Guid.NewGuid()).Build();
+        await CheckEngineAsync();
+        await CheckBaseImageAsync();
         var staging = ImageStaging.Create(PublishedAgent());
         try
         {
-            AppImage = Build("docker/Dockerfile.app", "secret-agent-test-app", staging);
-            ScratchImage = Build("docker/Dockerfile.scratch", "secret-agent-test-scratch", staging);
+            AppImage = await BuildAsync("Dockerfile.app", "secret-agent-test-app", staging);
+            ScratchImage = await BuildAsync("Dockerfile.scratch", "secret-agent-test-scratch", staging);
         }
         finally
         {
@@ -40,77 +50,78 @@ public sealed class DockerEngine : IDisposable
         }
     }
 
-    /// <summary>The sample app behind secret-agent (docker/Dockerfile.app).</summary>
-    public string AppImage { get; }
-
-    /// <summary>secret-agent alone on scratch plus the libraries it needs (docker/Dockerfile.scratch).</summary>
-    public string ScratchImage { get; }
-
-    /// <summary>Runs the docker CLI; a non-zero exit is the caller's to judge.</summary>
-    internal static CommandResult Cli(TimeSpan timeout, params string[] args)
+    /// <summary>Runs a container in the foreground until it exits; it stays for inspection until the fixture is disposed.</summary>
+    internal async Task<Container> RunAsync(ContainerOptions options, TimeSpan? timeout = null)
     {
-        try
-        {
-            return CommandRunner.Run("docker", args, CliEnvironment, timeout);
-        }
-        catch (Win32Exception ex)
-        {
-            throw new InvalidOperationException($"docker CLI not found ({ex.Message}): {SetupHint}", ex);
-        }
+        var container = Create(options);
+        await container.RunToExitAsync(timeout ?? TimeSpan.FromSeconds(90));
+        return container;
     }
 
-    /// <summary>Runs the docker CLI and fails the test on a non-zero exit, quoting docker's stderr.</summary>
-    internal static CommandResult CliOk(TimeSpan timeout, params string[] args)
+    /// <summary>Starts a container and returns once it has printed <paramref name="readyLine"/>; it keeps running until the test stops it.</summary>
+    internal async Task<Container> StartAsync(ContainerOptions options, string readyLine, TimeSpan timeout)
     {
-        var result = Cli(timeout, args);
-        return result.ExitCode == 0
-            ? result
-            : throw new InvalidOperationException($"docker {string.Join(' ', args)} failed: exit {result.ExitCode}: {result.Stderr.Trim()}");
+        var container = Create(options);
+        await container.StartAsync();
+        await container.WaitForLogAsync(readyLine, timeout);
+        return container;
     }
 
-    /// <summary><c>docker run</c> in the foreground until the container exits; the container stays for inspection until disposed.</summary>
-    internal Container Run(ContainerOptions options, TimeSpan? timeout = null)
-    {
-        var name = NewContainerName();
-        var result = Cli(timeout ?? TimeSpan.FromSeconds(90), ["run", .. options.ToRunArguments(name)]);
-        return new Container(name, result);
-    }
-
-    /// <summary><c>docker run --detach</c>: the container keeps running until the test stops it.</summary>
-    internal Container Start(ContainerOptions options)
-    {
-        var name = NewContainerName();
-        var result = CliOk(TimeSpan.FromSeconds(60), ["run", "--detach", .. options.ToRunArguments(name)]);
-        return new Container(name, result);
-    }
-
-    public void Dispose()
+    public async Task DisposeAsync()
     {
         foreach (var container in containers)
         {
-            Cli(TimeSpan.FromSeconds(60), "rm", "--force", "--volumes", container);
+            await container.DisposeAsync();
         }
 
         foreach (var image in images)
         {
-            Cli(TimeSpan.FromSeconds(60), "rmi", "--force", image);
+            await image.DisposeAsync();
+        }
+
+        client?.Dispose();
+    }
+
+    /// <summary>
+    /// This engine (Debian's docker.io 20.10) serves Docker API 1.41 at most, Testcontainers speaks 1.44 unless told;
+    /// both settings are read once, when Testcontainers first loads its settings, so they are set before that. A value
+    /// set outside (scripts/test.sh exports both) wins.
+    /// </summary>
+    private static void ConfigureTestcontainers()
+    {
+        SetDefault("DOCKER_API_VERSION", "1.41");
+        SetDefault("TESTCONTAINERS_RYUK_DISABLED", "true");
+    }
+
+    private static void SetDefault(string name, string value)
+    {
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name)))
+        {
+            Environment.SetEnvironmentVariable(name, value);
         }
     }
 
-    private static void CheckEngine()
+    private async Task CheckEngineAsync()
     {
-        var info = Cli(TimeSpan.FromSeconds(30), "info", "--format", "{{.ServerVersion}}");
-        if (info.ExitCode != 0 || string.IsNullOrWhiteSpace(info.Stdout))
+        try
         {
-            throw new InvalidOperationException($"Docker engine not running: {SetupHint} ({FirstLine(info.Stderr)})");
+            await Client.System.PingAsync();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or DockerApiException or IOException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            throw new InvalidOperationException($"Docker engine not running: {SetupHint} ({ex.Message})", ex);
         }
     }
 
-    private static void CheckBaseImage()
+    private async Task CheckBaseImageAsync()
     {
-        if (Cli(TimeSpan.FromSeconds(30), "image", "inspect", BaseImage).ExitCode != 0)
+        try
         {
-            throw new InvalidOperationException($"test base image {BaseImage} missing: {SetupHint} (debootstrap + docker import)");
+            await Client.Images.InspectImageAsync(BaseImage);
+        }
+        catch (DockerImageNotFoundException ex)
+        {
+            throw new InvalidOperationException($"test base image {BaseImage} missing: {SetupHint} (debootstrap + docker import)", ex);
         }
     }
 
@@ -127,20 +138,27 @@ public sealed class DockerEngine : IDisposable
         return File.Exists(path) ? path : throw new FileNotFoundException($"SECRET_AGENT_BIN names {path}, which does not exist");
     }
 
-    private string Build(string dockerfile, string repository, string context)
+    private async Task<string> BuildAsync(string dockerfile, string repository, string context)
     {
         var tag = $"{repository}:{runId}";
-        CliOk(TimeSpan.FromMinutes(5), "build", "--quiet", "--file", Path.Combine(RepositoryPaths.Root, dockerfile), "--build-arg", "BASE=" + BaseImage, "--tag", tag, context);
-        images.Add(tag);
+        var image = new ImageFromDockerfileBuilder()
+            .WithDockerfileDirectory(context)
+            .WithDockerfile(dockerfile)
+            .WithBuildArgument("BASE", BaseImage)
+            .WithName(tag)
+            .WithLabel(Label, runId)
+            .WithCleanUp(false)
+            .Build();
+        images.Add(image);
+        await image.CreateAsync();
         return tag;
     }
 
-    private string NewContainerName()
+    private Container Create(ContainerOptions options)
     {
         var name = $"sa-test-{runId}-{containers.Count}";
-        containers.Add(name);
-        return name;
+        var container = new Container(options.ToBuilder(name, runId).Build(), Client);
+        containers.Add(container);
+        return container;
     }
-
-    private static string FirstLine(string text) => text.Trim().Split('\n')[0];
 }

@@ -1,8 +1,8 @@
 namespace SecretAgent.Integration.Tests.Containers;
 
 /// <summary>
-/// Assembles the build context for docker/Dockerfile.app and docker/Dockerfile.scratch: only the files they copy,
-/// so a build sends a few megabytes instead of the whole repository.
+/// Assembles the build context for docker/Dockerfile.app and docker/Dockerfile.scratch: the two Dockerfiles and only
+/// the files they copy, so a build sends a few megabytes instead of the whole repository.
 /// </summary>
 internal static class ImageStaging
 {
@@ -16,6 +16,11 @@ internal static class ImageStaging
         Copy(agentBinary, dir, "secret-agent", Executable);
         Copy(RepositoryPaths.SampleApp("app.sh"), dir, "app.sh", Executable);
         Copy(RepositoryPaths.SampleApp("secret-agent.yaml"), dir, "secret-agent.yaml", null);
+        foreach (var dockerfile in new[] { "Dockerfile.app", "Dockerfile.scratch" })
+        {
+            Copy(RepositoryPaths.Docker(dockerfile), dir, dockerfile, null);
+        }
+
         return dir;
     }
 
