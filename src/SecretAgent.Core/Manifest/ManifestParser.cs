@@ -4,7 +4,6 @@ using System.Text.Unicode;
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Posix;
 using SecretAgent.Core.Publishing;
-using SecretAgent.Core.Settings;
 using SecretAgent.Core.Storage;
 using SecretAgent.Core.Target;
 using YamlDotNet.RepresentationModel;
@@ -56,7 +55,8 @@ public static class ManifestParser
         }
         catch (SecretAgentException ex) when (ex.Kind == ErrorKind.NotFound)
         {
-            throw new SecretAgentException(ErrorKind.Manifest, $"{ex.Message}; set {EnvironmentNames.Manifest} or {FlagNames.Manifest}");
+            // The inner NotFound lets the CLI edge add how to point at the manifest (Core names no flag).
+            throw new SecretAgentException(ErrorKind.Manifest, ex.Message, inner: ex);
         }
         catch (SecretAgentException ex)
         {

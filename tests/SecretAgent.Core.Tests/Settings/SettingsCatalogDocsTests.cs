@@ -82,7 +82,7 @@ public sealed partial class SettingsCatalogDocsTests
             .Where(line => line.StartsWith('|') && !line.StartsWith("|---", StringComparison.Ordinal))
             .Select(line => CellBorder().Split(line.Trim())[1..^1].Select(cell => cell.Trim()).ToArray());
 
-    private static string DocPath(string doc) => Path.Combine(RepoPaths.Root, "docs", doc);
+    private static string DocPath(string doc) => Path.Combine(RepositoryPaths.Root, "docs", doc);
 
     // A | that is not escaped (`human\|json` is one cell).
     [GeneratedRegex(@"(?<!\\)\|")]
