@@ -30,7 +30,9 @@ public sealed class StderrLog : ILog
     {
         // Config names and paths in a message or a field are user input: one line per event, whatever they hold.
         message = Errors.Printable.Escape(message);
-        fields = Array.ConvertAll(fields, f => f.Value is string text ? (f.Key, (object?)Errors.Printable.Escape(text)) : f);
+        // Every value that is not a number or a flag is text by the time it is written (a config name, a path, a
+        // version id an attacker chose): escape them all here, so no caller can forget one.
+        fields = Array.ConvertAll(fields, f => f.Value is null or int or long or double or bool ? f : (f.Key, (object?)Errors.Printable.Escape(Format(f.Value))));
         var line = json ? Json(level, message, fields) : Human(level, message, fields);
         lock (gate)
         {
