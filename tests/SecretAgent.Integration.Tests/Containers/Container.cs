@@ -16,6 +16,8 @@ internal sealed class Container(IContainer container, DockerClient client) : IAs
 
     public string Name => container.Name;
 
+    public string Id => container.Id;
+
     /// <summary>The container's own output and exit code, after <see cref="DockerEngine.RunAsync"/> ran it to its end.</summary>
     public CommandResult Run => run ?? throw new InvalidOperationException($"container {Name} was started, not run to its end");
 

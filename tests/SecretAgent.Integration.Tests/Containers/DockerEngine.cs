@@ -67,19 +67,34 @@ public sealed class DockerEngine : IAsyncLifetime
         return container;
     }
 
+    // Built without Testcontainers' cleanup (that is Ryuk's job, and Ryuk is off), so removed here by name.
     public async Task DisposeAsync()
     {
         foreach (var container in containers)
         {
+            await IgnoreMissingAsync(() => Client.Containers.RemoveContainerAsync(container.Id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }));
             await container.DisposeAsync();
         }
 
         foreach (var image in images)
         {
+            await IgnoreMissingAsync(() => Client.Images.DeleteImageAsync(image.FullName, new ImageDeleteParameters { Force = true }));
             await image.DisposeAsync();
         }
 
         client?.Dispose();
+    }
+
+    private static async Task IgnoreMissingAsync(Func<Task> remove)
+    {
+        try
+        {
+            await remove();
+        }
+        catch (Exception ex) when (ex is DockerApiException { StatusCode: System.Net.HttpStatusCode.NotFound } or InvalidOperationException)
+        {
+            // Never created (a failed build or start; Testcontainers has no id for it then): nothing to remove.
+        }
     }
 
     /// <summary>
