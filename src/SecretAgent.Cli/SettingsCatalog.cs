@@ -41,7 +41,8 @@ public sealed record Setting(string? Flag, string? Variable, string? Default, st
     {
         var name = Flag ?? throw new InvalidOperationException($"{Variable} has no flag");
         var option = Alias is null ? new Option<T>(name) : new Option<T>(name, Alias);
-        option.Description = Description;
+        // A typed default is shown by System.CommandLine itself ("[default: 60]"); say it once.
+        option.Description = defaultValue is not null && Variable is null ? Help : Description;
         option.HelpName = HelpName;
         option.Recursive = recursive;
         if (defaultValue is not null)
