@@ -27,9 +27,9 @@ public sealed class ConfigPublisher
         this.keys = keys;
     }
 
-    public async Task<PublishResult> PublishAsync(string name, ReadOnlyMemory<byte> plaintext, string keyId, EnvelopeFormat format, CancellationToken cancellationToken)
+    public async Task<PublishResult> PublishAsync(ConfigName name, ReadOnlyMemory<byte> plaintext, string keyId, EnvelopeFormat format, CancellationToken cancellationToken)
     {
-        _ = ConfigName.Parse(name);
+        ArgumentNullException.ThrowIfNull(name);
         CheckInput(name, plaintext, keyId);
         var key = store.Source.ObjectKey(name);
         var current = await store.HeadAsync(key, cancellationToken);

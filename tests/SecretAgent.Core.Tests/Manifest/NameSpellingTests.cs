@@ -1,3 +1,4 @@
+using SecretAgent.Core.Errors;
 using SecretAgent.Core.Publishing;
 using SecretAgent.Core.Target;
 
@@ -38,5 +39,23 @@ public sealed class NameSpellingTests
     {
         Assert.False(RelativePath.TryParse("dir/cafe\u0301", out _, out var problem));
         Assert.Contains("NFC", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_WhenNotCanonical_IsAUsageErrorNamingTheSpelling()
+    {
+        var error = Assert.Throws<SecretAgentException>(() => ConfigName.Parse("a//b"));
+
+        Assert.Equal(ErrorKind.Usage, error.Kind);
+        Assert.Equal("config name 'a//b' is invalid: it must not contain empty segments (write 'a/b')", error.Message);
+    }
+
+    [Fact]
+    public void Parse_WhenValid_CarriesTheNameAsItsDefaultPath()
+    {
+        var name = ConfigName.Parse("tls/key.pem");
+
+        Assert.Equal("tls/key.pem", name.ToString());
+        Assert.Equal("tls/key.pem", name.Path.Value);
     }
 }

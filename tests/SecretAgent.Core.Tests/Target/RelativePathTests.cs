@@ -74,4 +74,11 @@ public sealed class RelativePathTests
     [MemberData(nameof(InvalidPaths))]
     public void Parse_WhenPathInvalid_RefusesAsManifestError(string path) =>
         Assert.Equal(ErrorKind.Manifest, Assert.Throws<SecretAgentException>(() => RelativePath.Parse(path, "output path")).Kind);
+
+    [Fact]
+    public void OwnFile_UnderTheReservedDirectory_IsAcceptedOnlyThere()
+    {
+        Assert.Equal(".secret-agent/receipt.json", RelativePath.OwnFile(".secret-agent/receipt.json").Value);
+        Assert.Throws<ArgumentException>(() => RelativePath.OwnFile("receipt.json"));
+    }
 }

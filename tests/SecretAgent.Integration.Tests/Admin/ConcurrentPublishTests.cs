@@ -20,13 +20,13 @@ public sealed class ConcurrentPublishTests(MotoServer moto)
         var keys = new KmsKeyService(moto.Clients());
         if (existing)
         {
-            await new ConfigPublisher(world.Store(), keys).PublishAsync("app.yaml", "v1"u8.ToArray(), world.KeyAlias, EnvelopeFormat.V3, default);
+            await new ConfigPublisher(world.Store(), keys).PublishAsync(ConfigName.Parse("app.yaml"), "v1"u8.ToArray(), world.KeyAlias, EnvelopeFormat.V3, default);
         }
 
         // Both HEADs happen before either PUT: the race is forced, not hoped for.
         var store = new HeadBarrierStore(world.Store(), participants: 2);
         var publishers = Enumerable.Range(0, 2).Select(i =>
-            new ConfigPublisher(store, keys).PublishAsync("app.yaml", System.Text.Encoding.UTF8.GetBytes($"content {i}"), world.KeyAlias, EnvelopeFormat.V3, default));
+            new ConfigPublisher(store, keys).PublishAsync(ConfigName.Parse("app.yaml"), System.Text.Encoding.UTF8.GetBytes($"content {i}"), world.KeyAlias, EnvelopeFormat.V3, default));
         var outcomes = await Task.WhenAll(publishers.Select(CaptureAsync));
 
         var winner = Assert.Single(outcomes, o => o.Result is not null).Result!;
