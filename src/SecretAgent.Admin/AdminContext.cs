@@ -1,10 +1,9 @@
 using System.CommandLine;
-using SecretAgent.Aws;
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Keys;
-using SecretAgent.Core.Local;
 using SecretAgent.Core.Publishing;
 using SecretAgent.Core.Storage;
+using SecretAgent.Publishing;
 
 namespace SecretAgent.Admin;
 
@@ -44,7 +43,7 @@ internal sealed class AdminContext
                 throw new SecretAgentException(ErrorKind.Usage, $"no KMS key id given (set --kms-key-id or {AdminOptions.KeyIdVariable})");
             }
 
-            if (LocalKeyService.Handles(keyId))
+            if (KeyIds.IsLocal(keyId))
             {
                 Console.Error.WriteLine($"{Program.Name}: warning: using a local key file instead of KMS: for demos and local development only");
             }
@@ -57,7 +56,7 @@ internal sealed class AdminContext
     {
         var source = SourceUri.Parse(parse.GetValue(AdminOptions.Source) ?? Environment.GetEnvironmentVariable(AdminOptions.SourceVariable));
         var keyId = NonEmpty(parse.GetValue(AdminOptions.KmsKeyId)) ?? NonEmpty(Environment.GetEnvironmentVariable(AdminOptions.KeyIdVariable));
-        var (store, keys) = Backends.Create(source);
+        var (store, keys) = AdminComposition.Backends(source);
         return new AdminContext(source, store, keys, keyId, parse.GetValue(AdminOptions.Json));
     }
 

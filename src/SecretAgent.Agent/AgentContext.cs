@@ -21,7 +21,7 @@ internal sealed record AgentContext(ILog Log, ManifestModel Manifest, AgentSetti
         var flags = new SettingsOverrides(parse.GetValue(AgentOptions.Source), parse.GetValue(AgentOptions.KmsKeyIds), parse.GetValue(AgentOptions.Dir));
         var settings = SettingsResolver.Resolve(flags, Environment.GetEnvironmentVariable, manifest);
         var source = settings.SourceUri;
-        if (manifest.Files.Count > 0 && settings.KmsKeyIds.Any(Core.Local.LocalKeyService.Handles))
+        if (manifest.Files.Count > 0 && settings.KmsKeyIds.Any(Core.Keys.KeyIds.IsLocal))
         {
             log.Warn("USING A LOCAL KEY FILE INSTEAD OF KMS: for demos and local development only, never production");
         }

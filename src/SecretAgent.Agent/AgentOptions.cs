@@ -12,7 +12,7 @@ internal static class AgentOptions
     public static readonly Option<bool> AllowDisk = new("--allow-disk") { Description = "Allow a target that is not memory-backed (development only)" };
     public static readonly Option<string?> Owner = new("--owner") { Description = "uid:gid to own the written files" };
     public static readonly Option<int> Timeout = new("--timeout") { Description = "Overall deadline in seconds for fetching, retries included", DefaultValueFactory = _ => 60 };
-    public static readonly Option<long> MaxSize = new("--max-size") { Description = "Largest object to download, in bytes", DefaultValueFactory = _ => Core.Agent.ConfigFetcher.DefaultMaxBytes };
+    public static readonly Option<long> MaxSize = new("--max-size") { Description = "Largest object to download, in bytes", DefaultValueFactory = _ => Core.Storage.GetRequest.DefaultMaxBytes };
     public static readonly Option<string> LogFormat = new("--log-format") { Description = "Log format on stderr: human or json", DefaultValueFactory = _ => "human" };
 
     /// <summary>A day: beyond that a deadline is a mistake (and past ~24.8 days a timer cannot be set at all).</summary>

@@ -1,5 +1,5 @@
 using SecretAgent.Core.Errors;
-using SecretAgent.Core.Local;
+using SecretAgent.Core.Keys;
 
 namespace SecretAgent.Core.Policy;
 
@@ -20,7 +20,7 @@ internal sealed record KmsKeyReference(KmsKeyKind Kind, string Value)
     /// </summary>
     public static KmsKeyReference Classify(string keyId)
     {
-        if (LocalKeyService.Handles(keyId))
+        if (KeyIds.IsLocal(keyId))
         {
             return new(KmsKeyKind.Local, keyId);
         }

@@ -2,8 +2,9 @@ using System.Text;
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Format;
 using SecretAgent.Core.Keys;
-using SecretAgent.Core.Local;
 using SecretAgent.Core.Storage;
+using SecretAgent.Local;
+using SecretAgent.Publishing;
 
 namespace SecretAgent.Core.Tests.Local;
 

@@ -1,10 +1,11 @@
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using SecretAgent.Core.Format;
 using SecretAgent.Core.Keys;
-using SecretAgent.Core.Local;
 using SecretAgent.Core.Storage;
 using SecretAgent.Integration.Tests.Infrastructure;
+using SecretAgent.Local;
+using SecretAgent.Publishing;
 
 namespace SecretAgent.Integration.Tests.Tamper;
 
