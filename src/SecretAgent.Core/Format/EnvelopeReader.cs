@@ -19,7 +19,7 @@ public static class EnvelopeReader
     /// Checks the stored context against <paramref name="expected"/>. The official .NET client skips this, so an object
     /// copied from another name, prefix or bucket would decrypt there; here it is refused before KMS is asked.
     /// </summary>
-    public static void VerifyBinding(Envelope envelope, ExpectedBinding expected)
+    private static void VerifyBinding(Envelope envelope, ExpectedBinding expected)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(expected);
