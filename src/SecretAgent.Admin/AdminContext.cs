@@ -1,10 +1,10 @@
 using System.CommandLine;
-using SecretAgent.Aws;
 using SecretAgent.Cli;
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Keys;
 using SecretAgent.Core.Publishing;
 using SecretAgent.Core.Storage;
+using SecretAgent.Publishing;
 
 namespace SecretAgent.Admin;
 
@@ -64,7 +64,7 @@ internal sealed class AdminContext
 
         var source = SourceUri.Parse(given);
         var keyId = NonEmpty(parse.GetValue(AdminOptions.KmsKeyId)) ?? NonEmpty(SettingsCatalog.AdminKmsKeyId.Read(environment));
-        var (store, keys) = Backends.Create(source, SettingsCatalog.GrantTokens(environment));
+        var (store, keys) = AdminComposition.Backends(source, SettingsCatalog.GrantTokens(environment));
         return new AdminContext(source, store, keys, keyId, parse.GetValue(AdminOptions.Json));
     }
 

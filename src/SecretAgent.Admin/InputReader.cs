@@ -1,5 +1,6 @@
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Publishing;
+using SecretAgent.Publishing;
 
 namespace SecretAgent.Admin;
 

@@ -36,7 +36,7 @@ internal static class Program
     {
         try
         {
-            return SessionTrampoline.Run(args, Core.Agent.AppEnvironment.Current());
+            return SessionTrampoline.Run(args, Core.Delivery.AppEnvironment.Current());
         }
         catch (SecretAgentException ex)
         {

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using SecretAgent.Core.Posix;
+using SecretAgent.Core.Processes;
 
 namespace SecretAgent.Agent;
 

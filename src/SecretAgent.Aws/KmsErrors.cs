@@ -4,7 +4,7 @@ using SecretAgent.Core.Errors;
 
 namespace SecretAgent.Aws;
 
-/// <summary>Maps KMS failures to the error kinds of <see cref="Core.Keys.IKeyService"/> (faults 6, 10, 11, 18).</summary>
+/// <summary>Maps KMS failures to the error kinds of <see cref="Core.Keys.IKeyUnwrapper"/> (and the admin tool's generator) (faults 6, 10, 11, 18).</summary>
 internal static class KmsErrors
 {
     private const string Service = "KMS";

@@ -4,7 +4,7 @@ using SecretAgent.Core.Errors;
 
 namespace SecretAgent.Aws;
 
-/// <summary>Maps S3 failures to the error kinds of <see cref="Core.Storage.IObjectStore"/>.</summary>
+/// <summary>Maps S3 failures to the error kinds of <see cref="Core.Storage.IObjectReader"/> (and the admin tool's writer).</summary>
 internal static class S3Errors
 {
     private const string Service = "S3";

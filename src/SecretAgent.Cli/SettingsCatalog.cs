@@ -78,7 +78,7 @@ public static class SettingsCatalog
     /// <summary>A day: beyond that a deadline is a mistake (and past ~24.8 days a timer cannot be set at all).</summary>
     public const int MaxTimeoutSeconds = 86400;
 
-    public const long DefaultMaxSize = Core.Agent.ConfigFetcher.DefaultMaxBytes;
+    public const long DefaultMaxSize = Core.Storage.GetRequest.DefaultMaxBytes;
 
     /// <summary>16 times the default; objects are held in memory, and a config is a file, not a disk image.</summary>
     public const long MaxMaxSize = 64L * 1024 * 1024;

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using SecretAgent.Admin.Output;
 using SecretAgent.Core.Format;
 using SecretAgent.Core.Publishing;
+using SecretAgent.Publishing;
 
 namespace SecretAgent.Admin.Commands;
 

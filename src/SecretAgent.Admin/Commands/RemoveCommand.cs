@@ -25,7 +25,7 @@ internal static class RemoveCommand
         var context = AdminContext.Load(parse);
         await Consoles.WithStatusAsync($"Deleting {name}", async () =>
         {
-            await context.Catalog.DeleteAsync(name, cancellationToken);
+            await context.Publisher.DeleteAsync(name, cancellationToken);
             return true;
         });
         if (context.Json)

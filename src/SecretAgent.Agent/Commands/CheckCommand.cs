@@ -1,9 +1,6 @@
 using System.CommandLine;
-using SecretAgent.Aws;
-using SecretAgent.Core.Agent;
+using SecretAgent.Core.Delivery;
 using SecretAgent.Core.Errors;
-using SecretAgent.Core.Format;
-using SecretAgent.Core.Storage;
 
 namespace SecretAgent.Agent.Commands;
 
@@ -25,36 +22,12 @@ internal static class CheckCommand
             var context = AgentContext.Load(parse);
             if (parse.GetValue(Online))
             {
-                await CheckObjectsAsync(context, ct);
+                await OnlineCheck.CheckAsync(context.Manifest.Files, AgentComposition.Reader(context.Source), context.Log, ct);
             }
 
             Console.Out.WriteLine(Printable.Escape($"ok: {context.Manifest.Files.Count} configs from {context.Source.Scope}, keys {string.Join(",", context.Settings.KmsKeyIds)}, target {context.Settings.Dir}"));
             return 0;
         });
         return command;
-    }
-
-    private static async Task CheckObjectsAsync(AgentContext context, CancellationToken cancellationToken)
-    {
-        var (store, _) = Backends.Create(context.Source, context.Settings.KmsGrantTokens);
-        var checks = context.Manifest.Files.Select(async file =>
-        {
-            var info = await store.HeadAsync(context.Source.ObjectKey(file.Name), cancellationToken);
-            if (info is null)
-            {
-                if (!file.Optional)
-                {
-                    throw new SecretAgentException(ErrorKind.NotFound, $"object {context.Source.Scope}{file.Name} not found", file.Name);
-                }
-
-                context.Log.Warn("optional config not found", ("config", file.Name.Value));
-                return;
-            }
-
-            var envelope = EnvelopeReader.Parse(info.Metadata, file.Name);
-            EnvelopeReader.VerifyBinding(envelope, ConfigFetcher.ExpectedFor(file, context.Source));
-            context.Log.Info("object ok", ("config", file.Name.Value), ("format", envelope.Format), ("generation", envelope.Generation), ("version", info.VersionId));
-        });
-        await Task.WhenAll(checks);
     }
 }

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using SecretAgent.Core.Delivery;
+using SecretAgent.Core.Processes;
 
 namespace SecretAgent.Agent.Commands;
 
@@ -13,9 +15,10 @@ internal static class FetchCommand
         command.SetAction(async (parse, _) =>
         {
             var context = AgentContext.Load(parse);
-            using var target = StartPath.OpenTarget(context, parse);
+            using var target = AgentComposition.OpenTarget(context, parse);
             using var signals = new SignalCancellation();
-            await StartPath.DeliverAsync(context, parse, target, signals);
+            var seams = AgentComposition.Seams(context, target, new AppLauncher(false, new SuperviseOptions(false)));
+            await AgentComposition.UnderSignalsAsync(signals, ct => ConfigDelivery.DeliverAsync(AgentComposition.Request(context, parse), seams, ct));
             return 0;
         });
         return command;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using SecretAgent.Core.Agent;
+using SecretAgent.Core.Delivery;
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Processes;
 
@@ -46,30 +46,16 @@ internal static class RunCommand
     {
         var app = AppCommand(parse);
         var context = AgentContext.Load(parse);
-        using var target = StartPath.OpenTarget(context, parse);
+        using var target = AgentComposition.OpenTarget(context, parse);
 
         // Registered from the fetch until the app starts, so no signal in between is lost or kills the agent with
         // the files live: it cancels (files removed, 128+n) or, once handed off, belongs to the app. The forwarder is
         // registered as early, so a signal the runtime dispatches late still reaches one of the two.
         using var signals = new SignalCancellation();
         using var forwarder = parse.GetValue(AgentOptions.Supervise) ? new SignalForwarder(parse.GetValue(AgentOptions.ProcessGroup)) : null;
-        var delivery = await StartPath.DeliverAsync(context, parse, target, signals);
-        var environment = AppEnvironment.Build(AppEnvironment.Current(), delivery.Environment, parse.GetValue(AgentOptions.KeepAwsEnv));
-        var spec = new LaunchSpec(app[0], app[1..], environment);
-        try
-        {
-            if (parse.GetValue(AgentOptions.Supervise))
-            {
-                return await ProcessLauncher.SuperviseAsync(spec, new SuperviseOptions(parse.GetValue(AgentOptions.ProcessGroup), signals.HandOff, forwarder), CancellationToken.None);
-            }
-
-            return ProcessLauncher.Exec(spec, signals.HandOff);
-        }
-        catch (Exception ex) when (ex is CancelledBySignalException || (ex is SecretAgentException { Kind: ErrorKind.CommandNotFound or ErrorKind.NotExecutable }))
-        {
-            // The app never ran: leave no secret behind for whoever inspects the container next.
-            target.Clear();
-            throw;
-        }
+        var launcher = new AppLauncher(parse.GetValue(AgentOptions.Supervise), new SuperviseOptions(parse.GetValue(AgentOptions.ProcessGroup), signals.HandOff, forwarder));
+        var request = new RunRequest(AgentComposition.Request(context, parse), app, parse.GetValue(AgentOptions.KeepAwsEnv));
+        var seams = AgentComposition.Seams(context, target, launcher);
+        return await AgentComposition.UnderSignalsAsync(signals, ct => ConfigDelivery.RunAsync(request, seams, ct));
     }
 }

@@ -19,7 +19,7 @@ public static class EnvelopeReader
     /// Checks the stored context against <paramref name="expected"/>. The official .NET client skips this, so an object
     /// copied from another name, prefix or bucket would decrypt there; here it is refused before KMS is asked.
     /// </summary>
-    public static void VerifyBinding(Envelope envelope, ExpectedBinding expected)
+    private static void VerifyBinding(Envelope envelope, ExpectedBinding expected)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(expected);
@@ -39,18 +39,64 @@ public static class EnvelopeReader
         }
     }
 
-    /// <summary>Parse, verify binding, unwrap the data key with a pinned allowed key id, decrypt the body.</summary>
+    /// <summary>
+    /// The one binding inspection: parse the metadata and verify it against <paramref name="expected"/>, without any
+    /// key service call. The opener, `check --online`, the admin tool's list and history and its generation floor
+    /// all use it. Returns the envelope (when it parsed) and the refusal (when there is one).
+    /// </summary>
+    public static BindingInspection Inspect(IReadOnlyDictionary<string, string> metadata, ExpectedBinding expected)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        Envelope envelope;
+        try
+        {
+            envelope = Parse(metadata, expected.Name);
+        }
+        catch (SecretAgentException ex)
+        {
+            return new BindingInspection(null, ex);
+        }
+
+        try
+        {
+            VerifyBinding(envelope, expected);
+            return new BindingInspection(envelope, null);
+        }
+        catch (SecretAgentException ex)
+        {
+            return new BindingInspection(envelope, ex);
+        }
+    }
+
+    /// <summary>
+    /// The one config-fetch path (the agent's delivery and the admin tool's get): GET with the limit (and version),
+    /// then <see cref="OpenAsync"/>. Returns the stored object beside the opened one; the caller disposes the latter.
+    /// </summary>
+    public static async Task<(FetchedObject Stored, OpenedObject Opened)> FetchAndOpenAsync(
+        IObjectReader reader,
+        GetRequest request,
+        ExpectedBinding expected,
+        IReadOnlyList<string> allowedKeyIds,
+        IKeyUnwrapper keys,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var result = await reader.GetAsync(request, cancellationToken);
+        var stored = result.Fetched ?? throw new SecretAgentException(ErrorKind.Internal, "store answered not-modified to an unconditional GET");
+        return (stored, await OpenAsync(stored, expected, allowedKeyIds, keys, cancellationToken));
+    }
+
+    /// <summary>Inspect the binding, unwrap the data key with a pinned allowed key id, decrypt the body.</summary>
     public static async Task<OpenedObject> OpenAsync(
         FetchedObject stored,
         ExpectedBinding expected,
         IReadOnlyList<string> allowedKeyIds,
-        IKeyService keys,
+        IKeyUnwrapper keys,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(expected);
-        var envelope = Parse(stored.Info.Metadata, expected.Name);
-        VerifyBinding(envelope, expected);
+        var envelope = Inspect(stored.Info.Metadata, expected).Verified();
         using var dataKey = await UnwrapAsync(envelope, expected.Name, allowedKeyIds, keys, cancellationToken);
         var plaintext = ContentDecryptor.Decrypt(envelope, dataKey.Plaintext, stored.Body, expected.Name);
         return new OpenedObject(plaintext, envelope, dataKey.KeyArn);
@@ -61,13 +107,13 @@ public static class EnvelopeReader
     /// A refusal that concerns one key moves on to the next (<see cref="KeyAttempts"/>).
     /// </summary>
     private static async Task<DataKey> UnwrapAsync(
-        Envelope envelope, string config, IReadOnlyList<string> allowedKeyIds, IKeyService keys, CancellationToken cancellationToken)
+        Envelope envelope, string config, IReadOnlyList<string> allowedKeyIds, IKeyUnwrapper keys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(allowedKeyIds);
         ArgumentNullException.ThrowIfNull(keys);
         if (allowedKeyIds.Count == 0)
         {
-            throw new SecretAgentException(ErrorKind.Usage, "no KMS key ids are allowed (set SECRET_AGENT_KMS_KEY_ID)", config);
+            throw new SecretAgentException(ErrorKind.Usage, "no KMS key ids are allowed", config);
         }
 
         var attempts = new KeyAttempts();
@@ -88,4 +134,11 @@ public static class EnvelopeReader
 
     private static SecretAgentException Refuse(ExpectedBinding expected, string message) =>
         new(ErrorKind.Integrity, message, expected.Name);
+}
+
+/// <summary>What <see cref="EnvelopeReader.Inspect"/> found: the envelope if the metadata parsed, and the refusal if any.</summary>
+public sealed record BindingInspection(Envelope? Envelope, SecretAgentException? Problem)
+{
+    /// <summary>The envelope, or the refusal thrown.</summary>
+    public Envelope Verified() => Problem is null ? Envelope! : throw Problem;
 }

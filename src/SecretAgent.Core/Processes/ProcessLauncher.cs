@@ -28,3 +28,22 @@ public static class ProcessLauncher
         return Supervisor.RunAsync(spec, options, ct);
     }
 }
+
+/// <summary>The seam the delivery use case starts the app through; the real one is <see cref="AppLauncher"/>.</summary>
+public interface IAppLauncher
+{
+    /// <summary>
+    /// Starts the app and returns its exit status (exec mode returns only by throwing). Throws
+    /// <see cref="Errors.SecretAgentException"/> of kind CommandNotFound or NotExecutable, or
+    /// <see cref="CancelledBySignalException"/>, when the app never ran.
+    /// </summary>
+    Task<int> LaunchAsync(LaunchSpec spec);
+}
+
+/// <summary>Exec (replace the agent) or, with <paramref name="Supervise"/>, supervise under <paramref name="Options"/>.</summary>
+public sealed record AppLauncher(bool Supervise, SuperviseOptions Options) : IAppLauncher
+{
+    public Task<int> LaunchAsync(LaunchSpec spec) => Supervise
+        ? ProcessLauncher.SuperviseAsync(spec, Options, CancellationToken.None)
+        : Task.FromResult(ProcessLauncher.Exec(spec, Options.BeforeStart));
+}

@@ -7,17 +7,14 @@ namespace SecretAgent.Core.Publishing;
 
 /// <summary>
 /// The admin tool's read side: get (decrypts, with the same checks as the agent), list and history (metadata only,
-/// no KMS calls), and delete.
+/// no KMS calls). Writing (put, delete) is SecretAgent.Publishing's ConfigPublisher.
 /// </summary>
 public sealed class ConfigCatalog
 {
-    /// <summary>The agent's default per-object limit.</summary>
-    public const long MaxObjectBytes = Agent.ConfigFetcher.DefaultMaxBytes;
+    private readonly IObjectReader store;
+    private readonly IKeyUnwrapper keys;
 
-    private readonly IObjectStore store;
-    private readonly IKeyService keys;
-
-    public ConfigCatalog(IObjectStore store, IKeyService keys)
+    public ConfigCatalog(IObjectReader store, IKeyUnwrapper keys)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(keys);
@@ -33,14 +30,14 @@ public sealed class ConfigCatalog
         ArgumentNullException.ThrowIfNull(allowedKeyIds);
         if (allowedKeyIds.Count == 0 || allowedKeyIds.Any(string.IsNullOrWhiteSpace))
         {
-            throw new SecretAgentException(ErrorKind.Usage, "no KMS key id given (set --kms-key-id or SECRET_AGENT_KMS_KEY_ID)", name);
+            throw new SecretAgentException(ErrorKind.Usage, "no KMS key id given", name);
         }
 
         try
         {
-            var result = await store.GetAsync(new GetRequest(Source.ObjectKey(name), MaxObjectBytes, versionId), cancellationToken);
-            var fetched = result.Fetched ?? throw new SecretAgentException(ErrorKind.Internal, "store answered not-modified to an unconditional GET");
-            return await EnvelopeReader.OpenAsync(fetched, new ExpectedBinding(name, Source.Scope), allowedKeyIds, keys, cancellationToken);
+            var request = new GetRequest(Source.ObjectKey(name), GetRequest.DefaultMaxBytes, versionId);
+            var (_, opened) = await EnvelopeReader.FetchAndOpenAsync(store, request, new ExpectedBinding(name, Source.Scope), allowedKeyIds, keys, cancellationToken);
+            return opened;
         }
         catch (SecretAgentException ex)
         {
@@ -71,19 +68,6 @@ public sealed class ConfigCatalog
         }
     }
 
-    /// <summary>Deletes the latest version; in a versioned bucket older versions remain (and history shows them).</summary>
-    public async Task DeleteAsync(ConfigName name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await store.DeleteAsync(Source.ObjectKey(name), cancellationToken);
-        }
-        catch (SecretAgentException ex)
-        {
-            throw ex.ForConfig(name);
-        }
-    }
-
     private string NameOf(string key) =>
         Source.IsS3 && key.StartsWith(Source.Prefix, StringComparison.Ordinal) ? key[Source.Prefix.Length..] : key;
 
@@ -107,23 +91,8 @@ public sealed class ConfigCatalog
     // The same checks the agent makes before calling KMS, so a listing shows what would be refused.
     private (Envelope? Envelope, string? Problem) Inspect(string name, ObjectInfo info)
     {
-        try
-        {
-            var envelope = EnvelopeReader.Parse(info.Metadata, name);
-            try
-            {
-                EnvelopeReader.VerifyBinding(envelope, new ExpectedBinding(name, Source.Scope));
-                return (envelope, null);
-            }
-            catch (SecretAgentException ex)
-            {
-                return (envelope, Cause(ex));
-            }
-        }
-        catch (SecretAgentException ex)
-        {
-            return (null, Cause(ex));
-        }
+        var inspection = EnvelopeReader.Inspect(info.Metadata, new ExpectedBinding(name, Source.Scope));
+        return (inspection.Envelope, inspection.Problem is null ? null : Cause(inspection.Problem));
     }
 
     // The message without the "config 'name': " prefix, which the listing shows in its own column.

@@ -1,8 +1,9 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using SecretAgent.Core.Format;
 using SecretAgent.Core.Keys;
+using SecretAgent.Publishing;
 
 namespace SecretAgent.Core.Tests.Format;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using SecretAgent.Core.Format;
 using SecretAgent.Core.Keys;
 using SecretAgent.Core.Storage;
+using SecretAgent.Publishing;
 
 namespace SecretAgent.Core.Tests.Format;
 

@@ -2,6 +2,7 @@ using System.Text;
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Format;
 using SecretAgent.Core.Keys;
+using SecretAgent.Publishing;
 
 namespace SecretAgent.Core.Tests.Format;
 

@@ -1,8 +1,10 @@
 using System.Text;
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Format;
-using SecretAgent.Core.Local;
+using SecretAgent.Core.Keys;
 using SecretAgent.Core.Storage;
+using SecretAgent.Local;
+using SecretAgent.Publishing;
 
 namespace SecretAgent.Core.Tests.Local;
 

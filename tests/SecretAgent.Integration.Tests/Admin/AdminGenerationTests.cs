@@ -3,6 +3,7 @@ using Amazon.S3.Model;
 using SecretAgent.Aws;
 using SecretAgent.Core.Keys;
 using SecretAgent.Integration.Tests.Moto;
+using SecretAgent.Publishing;
 
 namespace SecretAgent.Integration.Tests.Admin;
 

@@ -1,8 +1,9 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using SecretAgent.Aws;
 using SecretAgent.Core.Storage;
 using SecretAgent.Integration.Tests.Moto;
+using SecretAgent.Publishing;
 
 namespace SecretAgent.Integration.Tests.Admin;
 

@@ -4,6 +4,7 @@ using SecretAgent.Core.Format;
 using SecretAgent.Core.Publishing;
 using SecretAgent.Core.Storage;
 using SecretAgent.Integration.Tests.Moto;
+using SecretAgent.Publishing;
 
 namespace SecretAgent.Integration.Tests.Admin;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SecretAgent.Local;
 
 namespace SecretAgent.Integration.Tests.Agent;
 
@@ -131,7 +132,7 @@ public sealed class AgentFaultTests : IDisposable
         await world.PublishAsync("db.json", Sentinel);
         world.WriteManifest("version: 1\nfiles:\n  - name: db.json\n");
         var otherKey = Path.Combine(world.Root, "other.key");
-        Core.Local.LocalKeyFile.Create(otherKey);
+        Local.LocalKeyFile.Create(otherKey);
         var environment = world.Environment();
         environment["SECRET_AGENT_KMS_KEY_ID"] = "file://" + otherKey;
 

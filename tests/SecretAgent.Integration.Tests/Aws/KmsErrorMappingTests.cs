@@ -2,6 +2,7 @@ using System.Text;
 using SecretAgent.Aws;
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Keys;
+using SecretAgent.Publishing;
 
 namespace SecretAgent.Integration.Tests.Aws;
 

@@ -2,6 +2,7 @@ using SecretAgent.Aws;
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Keys;
 using SecretAgent.Integration.Tests.Moto;
+using SecretAgent.Publishing;
 
 namespace SecretAgent.Integration.Tests.Aws;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using SecretAgent.Aws;
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Storage;
+using SecretAgent.Publishing;
 
 namespace SecretAgent.Integration.Tests.Aws;
 

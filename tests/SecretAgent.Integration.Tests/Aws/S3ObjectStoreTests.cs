@@ -4,6 +4,7 @@ using SecretAgent.Aws;
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Storage;
 using SecretAgent.Integration.Tests.Moto;
+using SecretAgent.Publishing;
 
 namespace SecretAgent.Integration.Tests.Aws;
 

@@ -1,7 +1,8 @@
 using SecretAgent.Core.Format;
 using SecretAgent.Core.Keys;
-using SecretAgent.Core.Local;
 using SecretAgent.Core.Storage;
+using SecretAgent.Local;
+using SecretAgent.Publishing;
 
 namespace SecretAgent.Integration.Tests.Containers;
 

@@ -3,6 +3,7 @@ using System.Text;
 using SecretAgent.Core.Format;
 using SecretAgent.Core.Keys;
 using SecretAgent.Core.Storage;
+using SecretAgent.Publishing;
 
 namespace SecretAgent.Integration.Tests.Interop;
 

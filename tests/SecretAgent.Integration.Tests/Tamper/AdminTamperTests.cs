@@ -1,7 +1,10 @@
+using System.Text.Json.Nodes;
+using System.Text;
 using SecretAgent.Core.Format;
 using SecretAgent.Core.Keys;
-using SecretAgent.Core.Local;
 using SecretAgent.Core.Storage;
+using SecretAgent.Local;
+using SecretAgent.Publishing;
 
 namespace SecretAgent.Integration.Tests.Tamper;
 

@@ -1,5 +1,6 @@
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Keys;
+using SecretAgent.Publishing;
 
 namespace SecretAgent.Tests.Infrastructure;
 

@@ -1,6 +1,7 @@
 using SecretAgent.Core.Format;
 using SecretAgent.Core.Keys;
 using SecretAgent.Core.Storage;
+using SecretAgent.Publishing;
 
 namespace SecretAgent.Tests.Infrastructure;
 

@@ -1,7 +1,9 @@
 using System.Text;
 using SecretAgent.Core.Format;
-using SecretAgent.Core.Local;
+using SecretAgent.Core.Keys;
 using SecretAgent.Core.Storage;
+using SecretAgent.Local;
+using SecretAgent.Publishing;
 
 namespace SecretAgent.Tests.Infrastructure;
 

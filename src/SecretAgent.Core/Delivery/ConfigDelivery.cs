@@ -1,0 +1,106 @@
+using SecretAgent.Core.EnvFiles;
+using SecretAgent.Core.Errors;
+using SecretAgent.Core.Processes;
+using SecretAgent.Core.Target;
+
+namespace SecretAgent.Core.Delivery;
+
+/// <summary>
+/// The start path as one use case, over <see cref="DeliverySeams"/>: fetch and decrypt every config under the
+/// deadline (all or nothing, <see cref="ConfigFetcher"/>), then publish them all at once onto the target with a
+/// receipt, and hand back the variables of env files. Plaintext is zeroed before this returns, on every path; a
+/// cancellation that comes before the publish leaves the old set in place. <see cref="RunAsync"/> then starts the
+/// app, and clears the target again if the app never ran.
+/// </summary>
+public static class ConfigDelivery
+{
+    private static readonly FilePermissions ReceiptMode = FilePermissions.FromBits(0b100_100_100); // 0444: readable, never writable
+
+    /// <summary>
+    /// Delivers under the request's deadline. A passed deadline becomes a one-line Unavailable error (or the seams'
+    /// better explanation); cancelling <paramref name="cancellationToken"/> (a signal) throws OperationCanceledException.
+    /// </summary>
+    public static async Task<DeliveryResult> DeliverAsync(DeliveryRequest request, DeliverySeams seams, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(seams);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(request.TimeoutSeconds), seams.Clock);
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            return await FetchAndPublishAsync(request, seams, cancellation.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
+        {
+            throw seams.DeadlineExplanation() ?? new SecretAgentException(ErrorKind.Unavailable, $"deadline of {request.TimeoutSeconds}s passed while fetching configs (S3 or KMS slow or unreachable); nothing was written");
+        }
+    }
+
+    /// <summary>
+    /// Delivers, then starts the app with the delivered env-file variables through the launcher seam and returns
+    /// its exit status. When the app never ran (cancelled before the hand-off, not found, not executable) the
+    /// delivered files are removed: no secret is left for whoever inspects the container next.
+    /// </summary>
+    public static async Task<int> RunAsync(RunRequest request, DeliverySeams seams, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(seams);
+        var delivery = await DeliverAsync(request.Delivery, seams, cancellationToken);
+        var environment = AppEnvironment.Build(seams.Environment, delivery.Environment, request.KeepAwsCredentials);
+        var spec = new LaunchSpec(request.Command[0], request.Command.Skip(1).ToArray(), environment);
+        try
+        {
+            return await seams.Launcher.LaunchAsync(spec);
+        }
+        catch (Exception ex) when (ex is CancelledBySignalException || (ex is SecretAgentException { Kind: ErrorKind.CommandNotFound or ErrorKind.NotExecutable }))
+        {
+            seams.Target.Clear();
+            throw;
+        }
+    }
+
+    private static async Task<DeliveryResult> FetchAndPublishAsync(DeliveryRequest request, DeliverySeams seams, CancellationToken cancellationToken)
+    {
+        var started = seams.Clock.GetTimestamp();
+        var fetcher = new ConfigFetcher(seams.Reader, seams.Keys, request.AllowedKeyIds, request.MaxBytes, seams.Log);
+        var configs = await fetcher.FetchAllAsync(request.Files, cancellationToken);
+        try
+        {
+            var environment = EnvAdditions(configs);
+            var receipt = Receipt.Build(request.ManifestSha256, request.Source, configs, seams.Clock.GetUtcNow());
+            var written = configs.Select(c => new MaterializedFile(c.File.Path, c.Opened.PlaintextBuffer, c.File.Mode)).ToList();
+            written.Add(new MaterializedFile(RelativePath.OwnFile(Receipt.RelativePath), receipt, ReceiptMode));
+            cancellationToken.ThrowIfCancellationRequested();
+            seams.Target.Publish(written, request.Owner);
+            foreach (var config in configs)
+            {
+                seams.Log.Info("delivered", ("config", config.File.Name), ("generation", config.Opened.Envelope.Generation), ("version", config.Info.VersionId));
+            }
+
+            if (request.Files.Count > 0)
+            {
+                seams.Log.Info("configs written", ("count", configs.Count), ("dir", seams.Target.Path), ("ms", seams.Clock.GetElapsedTime(started).TotalMilliseconds));
+            }
+
+            return new DeliveryResult(configs.Count, environment);
+        }
+        finally
+        {
+            foreach (var config in configs)
+            {
+                config.Dispose();
+            }
+        }
+    }
+
+    private static List<KeyValuePair<string, string>> EnvAdditions(IReadOnlyList<FetchedConfig> configs)
+    {
+        var result = new List<KeyValuePair<string, string>>();
+        foreach (var config in configs.Where(c => c.File.Env))
+        {
+            result.AddRange(EnvFileParser.Parse(config.Opened.Plaintext, config.File.Name));
+        }
+
+        return result;
+    }
+}

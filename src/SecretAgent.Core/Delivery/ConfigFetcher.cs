@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using SecretAgent.Core.Errors;
+using SecretAgent.Core.Format;
+using SecretAgent.Core.Keys;
+using SecretAgent.Core.Logging;
+using SecretAgent.Core.Storage;
+using ManifestFile = SecretAgent.Core.Manifest.ManifestFile;
+
+namespace SecretAgent.Core.Delivery;
+
+/// <summary>
+/// Fetches every manifest file concurrently (bounded), verifies its binding and key, and decrypts it in memory.
+/// All or nothing: the first failure cancels the rest and zeroes whatever was already decrypted.
+/// </summary>
+internal sealed class ConfigFetcher
+{
+    private const int MaxConcurrency = 16;
+
+    private readonly IObjectReader store;
+    private readonly IKeyUnwrapper keys;
+    private readonly IReadOnlyList<string> allowedKeyIds;
+    private readonly long maxBytes;
+    private readonly ILog log;
+
+    public ConfigFetcher(IObjectReader store, IKeyUnwrapper keys, IReadOnlyList<string> allowedKeyIds, long maxBytes, ILog log)
+    {
+        this.store = store;
+        this.keys = keys;
+        this.allowedKeyIds = allowedKeyIds;
+        this.maxBytes = maxBytes;
+        this.log = log;
+    }
+
+    /// <summary>Returns the fetched configs in manifest order; a missing optional config is left out.</summary>
+    public async Task<IReadOnlyList<FetchedConfig>> FetchAllAsync(IReadOnlyList<ManifestFile> files, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var results = new FetchedConfig?[files.Count];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(files.Count, 1, MaxConcurrency), CancellationToken = cancellationToken };
+        try
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), options, async (i, ct) => results[i] = await FetchOneAsync(files[i], ct));
+        }
+        catch
+        {
+            foreach (var fetched in results)
+            {
+                fetched?.Dispose();
+            }
+
+            throw;
+        }
+
+        return results.Where(r => r is not null).Select(r => r!).ToList();
+    }
+
+    /// <summary>What a manifest entry's object must be bound to; `check --online` applies the same rule.</summary>
+    internal static ExpectedBinding ExpectedFor(ManifestFile file, SourceUri source)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(source);
+        return new ExpectedBinding(file.Name, source.Scope, file.MinGeneration ?? 0);
+    }
+
+    private async Task<FetchedConfig?> FetchOneAsync(ManifestFile file, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var request = new GetRequest(store.Source.ObjectKey(file.Name), maxBytes);
+            var (stored, opened) = await EnvelopeReader.FetchAndOpenAsync(store, request, ExpectedFor(file, store.Source), allowedKeyIds, keys, cancellationToken);
+            return new FetchedConfig(file, stored.Info, Convert.ToHexStringLower(SHA256.HashData(stored.Body)), opened);
+        }
+        catch (SecretAgentException ex) when (ex.Kind == ErrorKind.NotFound && file.Optional)
+        {
+            log.Warn("optional config not found; skipped", ("config", file.Name.Value));
+            return null;
+        }
+        catch (SecretAgentException ex)
+        {
+            throw ex.ForConfig(file.Name);
+        }
+    }
+}
