@@ -1,4 +1,3 @@
-using SecretAgent.Core.Publishing;
 using System.Text;
 using System.Text.Json;
 using SecretAgent.Core.Delivery;
@@ -7,6 +6,7 @@ using SecretAgent.Core.Format;
 using SecretAgent.Core.Keys;
 using SecretAgent.Core.Logging;
 using SecretAgent.Core.Processes;
+using SecretAgent.Core.Publishing;
 using SecretAgent.Core.Storage;
 using SecretAgent.Core.Target;
 using SecretAgent.Publishing;

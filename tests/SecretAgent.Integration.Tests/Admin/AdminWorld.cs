@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using SecretAgent.Aws;
 using SecretAgent.Core.Storage;
 using SecretAgent.Integration.Tests.Moto;
