@@ -1,8 +1,8 @@
 using System.CommandLine;
 using SecretAgent.Cli;
+using SecretAgent.Core.Catalog;
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Keys;
-using SecretAgent.Core.Publishing;
 using SecretAgent.Core.Storage;
 using SecretAgent.Publishing;
 

@@ -1,5 +1,4 @@
 using SecretAgent.Core.Errors;
-using SecretAgent.Core.Publishing;
 using SecretAgent.Publishing;
 
 namespace SecretAgent.Admin;

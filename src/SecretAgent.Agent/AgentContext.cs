@@ -4,7 +4,6 @@ using SecretAgent.Core.Errors;
 using SecretAgent.Core.Keys;
 using SecretAgent.Core.Logging;
 using SecretAgent.Core.Manifest;
-using SecretAgent.Core.Settings;
 using SecretAgent.Core.Storage;
 using ManifestModel = SecretAgent.Core.Manifest.Manifest;
 

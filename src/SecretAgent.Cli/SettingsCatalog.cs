@@ -69,7 +69,7 @@ public sealed record Setting(string? Flag, string? Variable, string? Default, st
 public static class SettingsCatalog
 {
     /// <summary>Prefix of every variable we own: env files may not set them and the app does not inherit them.</summary>
-    public const string VariablePrefix = Core.Settings.AgentSettings.VariablePrefix;
+    public const string VariablePrefix = Core.EnvFiles.EnvFileParser.ReservedPrefix;
 
     public const string DefaultManifestPath = "/etc/secret-agent.yaml";
     public const string DefaultDir = "/run/secrets";

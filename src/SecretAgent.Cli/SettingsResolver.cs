@@ -1,5 +1,4 @@
 using SecretAgent.Core.Errors;
-using SecretAgent.Core.Settings;
 using SecretAgent.Core.Storage;
 
 namespace SecretAgent.Cli;

@@ -1,7 +1,6 @@
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Format;
 using SecretAgent.Core.Keys;
-using SecretAgent.Core.Publishing;
 using SecretAgent.Core.Storage;
 
 namespace SecretAgent.Publishing;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using SecretAgent.Admin.Output;
 using SecretAgent.Core.Format;
 using SecretAgent.Core.Output;
-using SecretAgent.Core.Publishing;
+using SecretAgent.Core.Storage;
 
 namespace SecretAgent.Admin.Commands;
 

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using SecretAgent.Admin.Output;
-using SecretAgent.Core.Publishing;
+using SecretAgent.Core.Catalog;
+using SecretAgent.Core.Storage;
 
 namespace SecretAgent.Admin.Commands;
 

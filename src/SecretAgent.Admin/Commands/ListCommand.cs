@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using SecretAgent.Admin.Output;
-using SecretAgent.Core.Publishing;
+using SecretAgent.Core.Catalog;
 
 namespace SecretAgent.Admin.Commands;
 

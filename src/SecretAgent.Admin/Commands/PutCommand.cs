@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using SecretAgent.Admin.Output;
 using SecretAgent.Core.Format;
-using SecretAgent.Core.Publishing;
+using SecretAgent.Core.Storage;
 using SecretAgent.Publishing;
 
 namespace SecretAgent.Admin.Commands;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using SecretAgent.Admin.Output;
-using SecretAgent.Core.Publishing;
+using SecretAgent.Core.Storage;
 
 namespace SecretAgent.Admin.Commands;
 

@@ -1,3 +1,4 @@
+using SecretAgent.Core.EnvFiles;
 namespace SecretAgent.Core.Delivery;
 
 /// <summary>
@@ -17,7 +18,7 @@ public static class AppEnvironment
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in current)
         {
-            if (!key.StartsWith("SECRET_AGENT_", StringComparison.Ordinal) && (keepAwsCredentials || !AwsIdentityVariables.IsIdentityVariable(key)))
+            if (!key.StartsWith(EnvFileParser.ReservedPrefix, StringComparison.Ordinal) && (keepAwsCredentials || !AwsIdentityVariables.IsIdentityVariable(key)))
             {
                 result[key] = value;
             }

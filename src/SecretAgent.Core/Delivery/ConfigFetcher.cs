@@ -81,3 +81,9 @@ internal sealed class ConfigFetcher
         }
     }
 }
+
+/// <summary>One config fetched, verified and decrypted; disposing it zeroes the plaintext.</summary>
+public sealed record FetchedConfig(ManifestFile File, ObjectInfo Info, string CiphertextSha256, OpenedObject Opened) : IDisposable
+{
+    public void Dispose() => Opened.Dispose();
+}

@@ -11,6 +11,9 @@ namespace SecretAgent.Core.EnvFiles;
 /// </summary>
 public static class EnvFileParser
 {
+    /// <summary>Prefix of every environment variable we own: env files may not set these, and the app does not inherit them.</summary>
+    public const string ReservedPrefix = "SECRET_AGENT_";
+
     public static IReadOnlyList<KeyValuePair<string, string>> Parse(ReadOnlySpan<byte> utf8, string config)
     {
         ArgumentNullException.ThrowIfNull(config);

@@ -1,6 +1,5 @@
 using System.Text;
 using SecretAgent.Core.Errors;
-using SecretAgent.Core.Settings;
 
 namespace SecretAgent.Core.EnvFiles;
 
@@ -8,7 +7,7 @@ namespace SecretAgent.Core.EnvFiles;
 internal static class EnvLine
 {
     private static readonly byte[] ExportPrefix = "export"u8.ToArray();
-    private static readonly byte[] ReservedPrefix = Encoding.ASCII.GetBytes(AgentSettings.VariablePrefix);
+    private static readonly byte[] ReservedPrefix = Encoding.ASCII.GetBytes(EnvFileParser.ReservedPrefix);
 
     public static KeyValuePair<string, string>? Parse(ReadOnlySpan<byte> line, int lineNumber, string config)
     {
@@ -33,7 +32,7 @@ internal static class EnvLine
         var key = line[..keyLength];
         if (key.StartsWith(ReservedPrefix))
         {
-            throw Error(config, lineNumber, $"keys starting with {AgentSettings.VariablePrefix} are reserved");
+            throw Error(config, lineNumber, $"keys starting with {EnvFileParser.ReservedPrefix} are reserved");
         }
 
         var value = EnvValue.Decode(line[(keyLength + 1)..], lineNumber, config);

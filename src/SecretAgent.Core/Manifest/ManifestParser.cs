@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Unicode;
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Posix;
-using SecretAgent.Core.Publishing;
 using SecretAgent.Core.Storage;
 using SecretAgent.Core.Target;
 using YamlDotNet.RepresentationModel;

@@ -81,3 +81,15 @@ public static class CommandResolver
         Executable,
     }
 }
+
+/// <summary>Maps a failed exec to the shell's statuses: ENOENT is 127 (not found), anything else 126.</summary>
+internal static class ExecFailure
+{
+    public static SecretAgentException FromErrno(string command, int errno) => errno switch
+    {
+        LinuxAbi.ENoEnt => CommandResolver.NotFound(command),
+        _ => new SecretAgentException(
+            ErrorKind.NotExecutable,
+            $"cannot execute command '{command}': {Marshal.GetPInvokeErrorMessage(errno)}"),
+    };
+}

@@ -6,7 +6,6 @@ using SecretAgent.Core.Format;
 using SecretAgent.Core.Keys;
 using SecretAgent.Core.Logging;
 using SecretAgent.Core.Processes;
-using SecretAgent.Core.Publishing;
 using SecretAgent.Core.Storage;
 using SecretAgent.Core.Target;
 using SecretAgent.Publishing;

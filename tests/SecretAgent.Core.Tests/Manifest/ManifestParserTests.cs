@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using SecretAgent.Core.Manifest;
-using SecretAgent.Core.Publishing;
+using SecretAgent.Core.Storage;
 using SecretAgent.Core.Target;
 
 namespace SecretAgent.Core.Tests.Manifest;

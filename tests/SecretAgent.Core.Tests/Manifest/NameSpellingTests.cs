@@ -1,5 +1,5 @@
 using SecretAgent.Core.Errors;
-using SecretAgent.Core.Publishing;
+using SecretAgent.Core.Storage;
 using SecretAgent.Core.Target;
 
 namespace SecretAgent.Core.Tests.Manifest;

@@ -1,7 +1,6 @@
 using SecretAgent.Aws;
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Format;
-using SecretAgent.Core.Publishing;
 using SecretAgent.Core.Storage;
 using SecretAgent.Integration.Tests.Moto;
 using SecretAgent.Publishing;

@@ -3,7 +3,7 @@ using SecretAgent.Core.Format;
 using SecretAgent.Core.Keys;
 using SecretAgent.Core.Storage;
 
-namespace SecretAgent.Core.Publishing;
+namespace SecretAgent.Core.Catalog;
 
 /// <summary>
 /// The admin tool's read side: get (decrypts, with the same checks as the agent), list and history (metadata only,

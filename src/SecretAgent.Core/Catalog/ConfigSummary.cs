@@ -1,6 +1,6 @@
 using SecretAgent.Core.Format;
 
-namespace SecretAgent.Core.Publishing;
+namespace SecretAgent.Core.Catalog;
 
 /// <summary>
 /// One config in a listing, read from object metadata only (nothing is decrypted). <see cref="Problem"/> says why the

@@ -3,7 +3,7 @@ using System.Text;
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Target;
 
-namespace SecretAgent.Core.Publishing;
+namespace SecretAgent.Core.Storage;
 
 /// <summary>
 /// A config's name, the one rule for the manifest reader and the admin tool alike: the rules of
