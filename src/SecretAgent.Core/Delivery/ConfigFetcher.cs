@@ -21,9 +21,11 @@ internal sealed class ConfigFetcher
     private readonly IReadOnlyList<string> allowedKeyIds;
     private readonly long maxBytes;
     private readonly ILog log;
+    private readonly PlaintextAllocator allocate;
 
-    public ConfigFetcher(IObjectReader store, IKeyUnwrapper keys, IReadOnlyList<string> allowedKeyIds, long maxBytes, ILog log)
+    public ConfigFetcher(IObjectReader store, IKeyUnwrapper keys, IReadOnlyList<string> allowedKeyIds, long maxBytes, ILog log, PlaintextAllocator allocate)
     {
+        this.allocate = allocate;
         this.store = store;
         this.keys = keys;
         this.allowedKeyIds = allowedKeyIds;
@@ -67,7 +69,7 @@ internal sealed class ConfigFetcher
         try
         {
             var request = new GetRequest(store.Source.ObjectKey(file.Name), maxBytes);
-            var (stored, opened) = await EnvelopeReader.FetchAndOpenAsync(store, request, ExpectedFor(file, store.Source), allowedKeyIds, keys, cancellationToken);
+            var (stored, opened) = await EnvelopeReader.FetchAndOpenAsync(store, request, ExpectedFor(file, store.Source), allowedKeyIds, keys, cancellationToken, allocate);
             return new FetchedConfig(file, stored.Info, Convert.ToHexStringLower(SHA256.HashData(stored.Body)), opened);
         }
         catch (SecretAgentException ex) when (ex.Kind == ErrorKind.NotFound && file.Optional)

@@ -1,4 +1,5 @@
 using SecretAgent.Core.Errors;
+using SecretAgent.Core.Format;
 using SecretAgent.Core.Keys;
 using SecretAgent.Core.Logging;
 using SecretAgent.Core.Processes;
@@ -10,7 +11,7 @@ namespace SecretAgent.Core.Delivery;
 
 /// <summary>
 /// Everything the delivery use case touches outside itself, in one object: each executable's composition root
-/// builds the real ones, unit tests pass fakes (tests/Shared). <see cref="DeadlineExplanation"/> lets an adapter
+/// builds the real ones, unit tests pass fakes (tests/SecretAgent.TestInfrastructure/Fakes). <see cref="DeadlineExplanation"/> lets an adapter
 /// explain a passed deadline better than "slow or unreachable" (AWS: credentials still pending) without Core
 /// knowing the adapter.
 /// </summary>
@@ -24,6 +25,9 @@ public sealed record DeliverySeams(
     IReadOnlyDictionary<string, string> Environment)
 {
     public Func<SecretAgentException?> DeadlineExplanation { get; init; } = () => null;
+
+    /// <summary>Where decrypted configs are held until they are published and zeroed (pinned memory by default).</summary>
+    public PlaintextAllocator PlaintextAllocator { get; init; } = OpenedObject.Pinned;
 }
 
 /// <summary>

@@ -8,7 +8,7 @@ internal static class ContentDecryptor
 {
     private const int TagLength = 16;
 
-    public static byte[] Decrypt(Envelope envelope, ReadOnlySpan<byte> dataKey, ReadOnlySpan<byte> body, string config)
+    public static byte[] Decrypt(Envelope envelope, ReadOnlySpan<byte> dataKey, ReadOnlySpan<byte> body, string config, PlaintextAllocator allocate)
     {
         if (body.Length < TagLength)
         {
@@ -21,11 +21,11 @@ internal static class ContentDecryptor
         }
 
         return envelope.Format == EnvelopeFormat.V3
-            ? DecryptV3(envelope, dataKey, body, config)
-            : Open(dataKey, envelope.Nonce, body, default, config);
+            ? DecryptV3(envelope, dataKey, body, config, allocate)
+            : Open(dataKey, envelope.Nonce, body, default, config, allocate);
     }
 
-    private static byte[] DecryptV3(Envelope envelope, ReadOnlySpan<byte> dataKey, ReadOnlySpan<byte> body, string config)
+    private static byte[] DecryptV3(Envelope envelope, ReadOnlySpan<byte> dataKey, ReadOnlySpan<byte> body, string config, PlaintextAllocator allocate)
     {
         Span<byte> contentKey = stackalloc byte[CommittingSuite.KeyLength];
         Span<byte> commitment = stackalloc byte[CommittingSuite.CommitmentLength];
@@ -37,7 +37,7 @@ internal static class ContentDecryptor
                 throw new SecretAgentException(ErrorKind.Integrity, "key commitment does not match the data key (tampered metadata)", config);
             }
 
-            return Open(contentKey, CommittingSuite.Iv, body, CommittingSuite.AssociatedData, config);
+            return Open(contentKey, CommittingSuite.Iv, body, CommittingSuite.AssociatedData, config, allocate);
         }
         finally
         {
@@ -45,9 +45,9 @@ internal static class ContentDecryptor
         }
     }
 
-    private static byte[] Open(ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> body, ReadOnlySpan<byte> associatedData, string config)
+    private static byte[] Open(ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> body, ReadOnlySpan<byte> associatedData, string config, PlaintextAllocator allocate)
     {
-        var plaintext = new byte[body.Length - TagLength];
+        var plaintext = allocate(body.Length - TagLength);
         try
         {
             using var aes = new AesGcm(key, TagLength);

@@ -78,12 +78,13 @@ public static class EnvelopeReader
         ExpectedBinding expected,
         IReadOnlyList<string> allowedKeyIds,
         IKeyUnwrapper keys,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        PlaintextAllocator? allocate = null)
     {
         ArgumentNullException.ThrowIfNull(reader);
         var result = await reader.GetAsync(request, cancellationToken);
         var stored = result.Fetched ?? throw new SecretAgentException(ErrorKind.Internal, "store answered not-modified to an unconditional GET");
-        return (stored, await OpenAsync(stored, expected, allowedKeyIds, keys, cancellationToken));
+        return (stored, await OpenAsync(stored, expected, allowedKeyIds, keys, cancellationToken, allocate));
     }
 
     /// <summary>Inspect the binding, unwrap the data key with a pinned allowed key id, decrypt the body.</summary>
@@ -92,13 +93,14 @@ public static class EnvelopeReader
         ExpectedBinding expected,
         IReadOnlyList<string> allowedKeyIds,
         IKeyUnwrapper keys,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        PlaintextAllocator? allocate = null)
     {
         ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(expected);
         var envelope = Inspect(stored.Info.Metadata, expected).Verified();
         using var dataKey = await UnwrapAsync(envelope, expected.Name, allowedKeyIds, keys, cancellationToken);
-        var plaintext = ContentDecryptor.Decrypt(envelope, dataKey.Plaintext, stored.Body, expected.Name);
+        var plaintext = ContentDecryptor.Decrypt(envelope, dataKey.Plaintext, stored.Body, expected.Name, allocate ?? OpenedObject.Pinned);
         return new OpenedObject(plaintext, envelope, dataKey.KeyArn);
     }
 

@@ -2,6 +2,13 @@ using System.Security.Cryptography;
 
 namespace SecretAgent.Core.Format;
 
+/// <summary>
+/// Where a plaintext buffer comes from. The default, <see cref="OpenedObject.Pinned"/>, allocates on the pinned heap:
+/// a compacting GC could otherwise move a secret and leave the old copy behind, where no Dispose can zero it. Tests
+/// pass one that records the buffers, so zeroing is observable on every path.
+/// </summary>
+public delegate byte[] PlaintextAllocator(int length);
+
 /// <summary>A decrypted object. The plaintext lives only here; Dispose zeroes it.</summary>
 public sealed class OpenedObject : IDisposable
 {
@@ -26,4 +33,7 @@ public sealed class OpenedObject : IDisposable
     public string KeyArn { get; }
 
     public void Dispose() => CryptographicOperations.ZeroMemory(plaintext);
+
+    /// <summary>The default <see cref="PlaintextAllocator"/>: a buffer the GC never moves.</summary>
+    public static byte[] Pinned(int length) => GC.AllocateArray<byte>(length, pinned: true);
 }

@@ -26,6 +26,7 @@ public sealed class ConfigDeliveryTests : IDisposable
     private readonly FakeSecretsTarget target = new();
     private readonly RecordingLog log = new();
     private readonly FakeAppLauncher launcher = new();
+    private readonly RecordingPlaintext plaintext = new();
 
     public ConfigDeliveryTests() => keys = new RecordingKeyUnwrapper(kms);
 
@@ -109,7 +110,7 @@ public sealed class ConfigDeliveryTests : IDisposable
     }
 
     [Fact]
-    public async Task Data_keys_are_zeroed_when_a_later_config_fails()
+    public async Task Plaintext_and_data_keys_are_zeroed_when_a_later_config_fails()
     {
         await PutAsync("a.yaml", "secret-a");
         await PutAsync("b.yaml", "secret-b");
@@ -128,11 +129,12 @@ public sealed class ConfigDeliveryTests : IDisposable
         await Assert.ThrowsAsync<SecretAgentException>(() => ConfigDelivery.DeliverAsync(Request(File("a.yaml"), File("b.yaml")), seams, default));
 
         AssertDataKeysZeroed(expected: 1);
+        AssertDecryptedBuffersZeroed(expected: 1);
         Assert.Equal(0, target.Publishes);
     }
 
     [Fact]
-    public async Task Cancellation_before_publish_leaves_the_old_set_and_zeroes_the_keys()
+    public async Task Cancellation_before_publish_leaves_the_old_set_and_zeroes_plaintext_and_keys()
     {
         await PutAsync("a.yaml", "new-secret");
         target.Publish([new MaterializedFile(RelativePath.Parse("a.yaml", "path"), "old"u8.ToArray(), FilePermissions.FromBits(0b100_000_000))], null);
@@ -144,6 +146,7 @@ public sealed class ConfigDeliveryTests : IDisposable
         Assert.Equal(1, target.Publishes);
         Assert.Equal("old", Encoding.UTF8.GetString(target.Current["a.yaml"]));
         AssertDataKeysZeroed(expected: 1);
+        Assert.All(plaintext.Buffers, b => Assert.True(b.AsSpan().IndexOfAnyExcept((byte)0) < 0, "a decrypted buffer was not zeroed"));
     }
 
     [Fact]
@@ -246,7 +249,7 @@ public sealed class ConfigDeliveryTests : IDisposable
         new(files, new string('0', 64), Source, [FakeKeyService.DefaultKeyId], GetRequest.DefaultMaxBytes, null, 30);
 
     private DeliverySeams Seams() =>
-        new(reader, keys, target, launcher, new FixedClock(Now), log, new Dictionary<string, string>());
+        new(reader, keys, target, launcher, new FixedClock(Now), log, new Dictionary<string, string>()) { PlaintextAllocator = plaintext.Allocate };
 
     private async Task PutAsync(string name, string content)
     {
@@ -260,6 +263,14 @@ public sealed class ConfigDeliveryTests : IDisposable
         var configs = target.Handed.Where(f => f.RelativePath != Receipt.RelativePath).ToList();
         Assert.Equal(expectedFiles, configs.Count);
         Assert.All(configs, f => Assert.True(f.Content.Span.IndexOfAnyExcept((byte)0) < 0, $"{f.RelativePath} was not zeroed"));
+        AssertDecryptedBuffersZeroed(expectedFiles);
+    }
+
+    // Every buffer decryption asked for, whether or not it reached the target.
+    private void AssertDecryptedBuffersZeroed(int expected)
+    {
+        Assert.Equal(expected, plaintext.Buffers.Count);
+        Assert.All(plaintext.Buffers, b => Assert.True(b.AsSpan().IndexOfAnyExcept((byte)0) < 0, "a decrypted buffer was not zeroed"));
     }
 
     private void AssertDataKeysZeroed(int expected)

@@ -176,3 +176,21 @@ internal sealed class FixedClock(DateTimeOffset now, bool timersFireAtOnce = fal
         return base.CreateTimer(_ => { }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 }
+
+/// <summary>
+/// A plaintext allocator that keeps every buffer it hands out, so a test can check each was zeroed, including
+/// those of configs that never reached the target (a later failure, a cancellation).
+/// </summary>
+internal sealed class RecordingPlaintext
+{
+    private readonly ConcurrentQueue<byte[]> buffers = new();
+
+    public IReadOnlyList<byte[]> Buffers => [.. buffers];
+
+    public byte[] Allocate(int length)
+    {
+        var buffer = new byte[length];
+        buffers.Enqueue(buffer);
+        return buffer;
+    }
+}
