@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SecretAgent.Aws;
+using SecretAgent.Cli;
 using SecretAgent.Core.Delivery;
 using SecretAgent.Core.Keys;
 using SecretAgent.Core.Processes;
@@ -34,7 +35,7 @@ internal static class AgentComposition
         parse.GetValue(AgentOptions.Timeout));
 
     public static ISecretsTarget OpenTarget(AgentContext context, ParseResult parse) =>
-        SecretsTarget.Open(context.Settings.Dir, parse.GetValue(AgentOptions.AllowDisk));
+        SecretsTarget.Open(context.Settings.Dir, parse.GetValue(AgentOptions.AllowDisk), $"pass {SettingsCatalog.AllowDisk.Flag}");
 
     /// <summary>
     /// Runs a use case that <paramref name="signals"/> can cancel; a cancellation by signal leaves as

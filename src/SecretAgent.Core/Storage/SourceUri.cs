@@ -42,7 +42,7 @@ public sealed record SourceUri
     {
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw Bad("no source given (set --source or SECRET_AGENT_SOURCE to s3://bucket/prefix/ or file:///dir/)");
+            throw Bad("no source given (s3://bucket/prefix/ or file:///dir/)");
         }
 
         // The source is bound into every encryption context and echoed in messages; it has no use for them.

@@ -31,14 +31,16 @@ public sealed class SecretsTarget : ISecretsTarget
     /// <summary>
     /// Opens an existing directory: refuses a missing target, a symlink, a disk-backed target (unless
     /// <paramref name="allowDisk"/>), a read-only one, and one another agent holds. Throws ErrorKind.Target.
+    /// <paramref name="allowDiskHow"/> is how the caller's user allows a disk (the agent: "pass --allow-disk"); Core
+    /// knows no flag, so the refusal names it only when told.
     /// </summary>
-    public static SecretsTarget Open(string path, bool allowDisk)
+    public static SecretsTarget Open(string path, bool allowDisk, string? allowDiskHow = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var root = TargetChecks.OpenDirectory(path);
         try
         {
-            var memoryBacked = TargetChecks.CheckMemoryBacked(root, path, allowDisk);
+            var memoryBacked = TargetChecks.CheckMemoryBacked(root, path, allowDisk, allowDiskHow);
             TargetChecks.CheckWritable(root, path);
             return new SecretsTarget(path, root, TargetChecks.Lock(root, path), memoryBacked);
         }

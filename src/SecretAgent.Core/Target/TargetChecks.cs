@@ -65,11 +65,11 @@ internal static class TargetChecks
     }
 
     /// <summary>True on tmpfs or ramfs; otherwise refuses unless the caller allows a disk.</summary>
-    public static bool CheckMemoryBacked(FileSystemDirectory root, string path, bool allowDisk)
+    public static bool CheckMemoryBacked(FileSystemDirectory root, string path, bool allowDisk, string? allowDiskHow = null)
     {
         var (type, _) = Statfs(root, path);
         var memoryBacked = type is LinuxAbi.TmpfsMagic or LinuxAbi.RamfsMagic;
-        return memoryBacked || allowDisk ? memoryBacked : throw TargetErrors.NotMemoryBacked(path, type);
+        return memoryBacked || allowDisk ? memoryBacked : throw TargetErrors.NotMemoryBacked(path, type, allowDiskHow);
     }
 
     /// <summary>Refuses a read-only or unwritable target: the mount flag first, then a real mkdir probe.</summary>

@@ -20,8 +20,8 @@ internal static class TargetErrors
     public static SecretAgentException CannotOpen(string path, FileSystemCallException e) =>
         Target($"cannot open target {path}: {e.Reason}", e);
 
-    public static SecretAgentException NotMemoryBacked(string path, long type) =>
-        Target($"target {path} is not memory-backed (filesystem type 0x{type:x}); {Hint(path)} or pass --allow-disk");
+    public static SecretAgentException NotMemoryBacked(string path, long type, string? allowDiskHow) =>
+        Target($"target {path} is not memory-backed (filesystem type 0x{type:x}); {Hint(path)}{(allowDiskHow is null ? string.Empty : $" or {allowDiskHow}")}");
 
     public static SecretAgentException ReadOnly(string path) => Target($"target {path} is read-only");
 
