@@ -53,8 +53,7 @@ internal sealed class ContainerWorld : IDisposable
     {
         var context = EncryptionContext.ForConfig(name, Source, generation: 1);
         var keys = new MountedKeyService(new LocalKeyService(), hostKeyId, KeyId);
-        var sealedObject = await EnvelopeWriter.SealAsync(content, context, KeyId, EnvelopeFormat.V3, keys, default);
-        await store.PutAsync(name, sealedObject.Body, sealedObject.Metadata, ifMatchETag: null, default);
+        await Sealing.PutAsync(store, name, content, context, KeyId, keys);
     }
 
     /// <summary>Container options with the store, the key and the agent's settings; the image's manifest is used.</summary>
