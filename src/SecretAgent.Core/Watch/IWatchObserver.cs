@@ -31,7 +31,7 @@ public enum PollOutcome
 /// </summary>
 public interface IWatchObserver
 {
-    void Polled(string config, PollOutcome outcome, ErrorKind? error = null);
+    void Polled(string config, PollOutcome outcome, ErrorKind? failure = null);
 
     /// <summary>One KMS (or local key) unwrap was made for <paramref name="config"/>.</summary>
     void Decrypted(string config);
