@@ -34,6 +34,10 @@ internal sealed class AdminContext
 
     public ConfigPublisher Publisher => new(Store, Keys);
 
+    public ConfigRepublisher Republisher => new(Store, Keys);
+
+    public ConfigVerifier Verifier => new(Store, Keys);
+
     /// <summary>The key id from --kms-key-id or the environment; commands that encrypt or decrypt require it.</summary>
     public string KeyId
     {

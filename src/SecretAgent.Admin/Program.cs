@@ -22,6 +22,9 @@ internal static class Program
             ListCommand.Create(),
             HistoryCommand.Create(),
             RemoveCommand.Create(),
+            RollbackCommand.Create(),
+            RotateCommand.Create(),
+            VerifyCommand.Create(),
         };
         return CliHost.RunAsync(root, args, Fail, MapFailure, cancelOnTermination: true);
     }

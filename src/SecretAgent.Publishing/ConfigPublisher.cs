@@ -31,16 +31,27 @@ public sealed class ConfigPublisher
     public async Task<PublishResult> PublishAsync(ConfigName name, ReadOnlyMemory<byte> plaintext, string keyId, EnvelopeFormat format, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(name);
+        var current = await store.HeadAsync(store.Source.ObjectKey(name), cancellationToken);
+        return await ReplaceAsync(new Replacement(name, keyId, [], format, current?.ETag), plaintext, cancellationToken);
+    }
+
+    /// <summary>
+    /// Publishes the next generation only if the config's latest version is still <see cref="Replacement.ExpectedETag"/>
+    /// (null: there is none): rollback and rotate read a version, then write what they read, and must not overwrite a
+    /// put that came in between.
+    /// </summary>
+    public async Task<PublishResult> ReplaceAsync(Replacement replacement, ReadOnlyMemory<byte> plaintext, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(replacement);
+        var (name, keyId, earlierKeyIds, format, expectedETag) = replacement;
         CheckInput(name, plaintext, keyId);
-        var key = store.Source.ObjectKey(name);
-        var current = await store.HeadAsync(key, cancellationToken);
-        var floor = await new GenerationFloor(store, keys).FindAsync(name, keyId, cancellationToken);
+        var floor = await new GenerationFloor(store, keys).FindAsync(name, [keyId, .. earlierKeyIds.Where(k => k != keyId)], cancellationToken);
         var generation = Next(floor, name);
         var context = EncryptionContext.ForConfig(name, store.Source.Scope, generation);
         var sealedObject = await EnvelopeWriter.SealAsync(plaintext, context, keyId, format, keys, cancellationToken);
         try
         {
-            var stored = await store.PutAsync(key, sealedObject.Body, sealedObject.Metadata, current?.ETag, cancellationToken);
+            var stored = await store.PutAsync(store.Source.ObjectKey(name), sealedObject.Body, sealedObject.Metadata, expectedETag, cancellationToken);
             return new PublishResult(name, generation, stored.VersionId, stored.ETag, sealedObject.KeyArn) { Skipped = floor.Skipped };
         }
         catch (SecretAgentException ex)
@@ -85,6 +96,12 @@ public sealed class ConfigPublisher
         }
     }
 }
+
+/// <summary>
+/// One conditional publish: encrypt under <see cref="KeyId"/>, authenticate the history under it or one of
+/// <see cref="EarlierKeyIds"/> (the keys of a rotation), replace the version whose ETag is <see cref="ExpectedETag"/>.
+/// </summary>
+public sealed record Replacement(ConfigName Name, string KeyId, IReadOnlyList<string> EarlierKeyIds, EnvelopeFormat Format, string? ExpectedETag);
 
 /// <summary>What a publish stored: the generation bound into the object's context, and where S3 put it.</summary>
 public sealed record PublishResult(string Name, long Generation, string? VersionId, string ETag, string KeyArn)

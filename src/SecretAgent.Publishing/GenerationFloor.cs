@@ -16,11 +16,13 @@ public sealed record Floor(long Generation, IReadOnlyList<SkippedVersion> Skippe
 /// latest object's, so an old version restored as the newest (a rollback) cannot make put reuse a generation.
 /// A generation in stored metadata is only a claim until KMS accepts the context it sits in, so the highest claim
 /// is authenticated with one Decrypt of its data key; a claim KMS refuses is a forgery, reported and passed over,
-/// and the walk continues downwards. Normally the first claim is genuine: one Decrypt per put.
+/// and the walk continues downwards. Normally the first claim is genuine: one Decrypt per put. A claim is tried
+/// under each accepted key in turn (rotate to a new key: the history was made under the old one), as the agent's
+/// allowlist is; only a context KMS refuses proves a forgery.
 /// </summary>
 internal sealed class GenerationFloor(IObjectReader store, IKeyUnwrapper keys)
 {
-    public async Task<Floor> FindAsync(string name, string keyId, CancellationToken cancellationToken)
+    public async Task<Floor> FindAsync(string name, IReadOnlyList<string> keyIds, CancellationToken cancellationToken)
     {
         var skipped = new List<SkippedVersion>();
         foreach (var (version, envelope, problem) in await ClaimsAsync(name, cancellationToken))
@@ -29,7 +31,7 @@ internal sealed class GenerationFloor(IObjectReader store, IKeyUnwrapper keys)
             {
                 skipped.Add(new SkippedVersion(version.VersionId, envelope.Generation, Cause(problem)));
             }
-            else if (await AuthenticAsync(version, envelope, keyId, name, cancellationToken))
+            else if (await AuthenticAsync(version, envelope, keyIds, name, cancellationToken))
             {
                 return new Floor(envelope.Generation, skipped);
             }
@@ -74,22 +76,29 @@ internal sealed class GenerationFloor(IObjectReader store, IKeyUnwrapper keys)
         }
     }
 
-    private async Task<bool> AuthenticAsync(ObjectInfo version, Envelope envelope, string keyId, string name, CancellationToken cancellationToken)
+    private async Task<bool> AuthenticAsync(ObjectInfo version, Envelope envelope, IReadOnlyList<string> keyIds, string name, CancellationToken cancellationToken)
     {
-        try
+        var attempts = new KeyAttempts();
+        foreach (var keyId in keyIds)
         {
-            using var dataKey = await keys.DecryptAsync(envelope.EncryptedDataKey, keyId, envelope.Context, cancellationToken);
-            return true;
+            try
+            {
+                using var dataKey = await keys.DecryptAsync(envelope.EncryptedDataKey, keyId, envelope.Context, cancellationToken);
+                return true;
+            }
+            catch (SecretAgentException ex) when (ex.Kind == ErrorKind.Integrity)
+            {
+                return false;
+            }
+            catch (SecretAgentException ex) when (ex.Kind is ErrorKind.WrongKey or ErrorKind.AccessDenied or ErrorKind.KeyUnusable or ErrorKind.NotFound)
+            {
+                attempts.Add(ex);
+            }
         }
-        catch (SecretAgentException ex) when (ex.Kind == ErrorKind.Integrity)
-        {
-            return false;
-        }
-        catch (SecretAgentException ex) when (ex.Kind is ErrorKind.WrongKey or ErrorKind.AccessDenied or ErrorKind.KeyUnusable or ErrorKind.NotFound)
-        {
-            // Not proof of a forgery (an older key, or no kms:Decrypt): passing over it could reuse its generation.
-            throw new SecretAgentException(ex.Kind, $"cannot authenticate version {version.VersionId ?? "-"}, which claims generation {envelope.Generation} ({Cause(ex)}); publish with the key that made it (--kms-key-id), or delete that version if IT did not publish it", name);
-        }
+
+        // Not proof of a forgery (an older key, or no kms:Decrypt): passing over it could reuse its generation.
+        var failure = attempts.Failure(name);
+        throw new SecretAgentException(failure.Kind, $"cannot authenticate version {version.VersionId ?? "-"}, which claims generation {envelope.Generation} ({Cause(failure)}); publish with the key that made it (--kms-key-id, or --allow-key for an earlier key), or delete that version if IT did not publish it", name);
     }
 
     private static string Cause(SecretAgentException ex)

@@ -58,7 +58,7 @@ internal static class PutCommand
     }
 
     // Forged or misplaced generation claims were passed over; they stay in the history until IT deletes them.
-    private static void WarnAboutSkipped(AdminContext context, PublishResult result)
+    internal static void WarnAboutSkipped(AdminContext context, PublishResult result)
     {
         foreach (var skipped in result.Skipped)
         {

@@ -96,7 +96,7 @@ public sealed class ConfigCatalog
     }
 
     // The message without the "config 'name': " prefix, which the listing shows in its own column.
-    private static string Cause(SecretAgentException ex)
+    internal static string Cause(SecretAgentException ex)
     {
         var prefix = ex.Config is null ? string.Empty : $"config '{ex.Config}': ";
         return ex.Message.StartsWith(prefix, StringComparison.Ordinal) ? ex.Message[prefix.Length..] : ex.Message;
