@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using Amazon.S3.Model;
 using SecretAgent.Aws;
 using SecretAgent.Core.Keys;
 using SecretAgent.Integration.Tests.Moto;
@@ -23,7 +21,7 @@ public sealed class AdminGenerationTests(MotoServer moto)
         using var world = await AdminWorld.CreateAsync(moto);
         var first = world.Put(Name, "one");
         world.Put(Name, "two");
-        await CopyAsNewestAsync(world, first.GetProperty("versionId").GetString()!);
+        await world.CopyAsNewestAsync(Name, first.GetProperty("versionId").GetString()!);
 
         var third = world.Put(Name, "three");
 
@@ -37,7 +35,7 @@ public sealed class AdminGenerationTests(MotoServer moto)
     {
         using var world = await AdminWorld.CreateAsync(moto);
         world.Put(Name, "one");
-        var forged = await CopyAsNewestAsync(world, null, Forged);
+        var forged = await world.CopyAsNewestAsync(Name, null, Forged);
 
         var put = world.Admin("put", Name, world.WriteInput("two"), "--json");
         var get = world.Admin("get", Name);
@@ -61,7 +59,7 @@ public sealed class AdminGenerationTests(MotoServer moto)
         using var world = await AdminWorld.CreateAsync(moto);
         world.Put(Name, "one");
         world.Put(Name, "two");
-        await CopyAsNewestAsync(world, null, Forged);
+        await world.CopyAsNewestAsync(Name, null, Forged);
         Assert.Equal(0, world.Admin("rm", Name).ExitCode);
 
         var put = world.Put(Name, "three");
@@ -100,33 +98,5 @@ public sealed class AdminGenerationTests(MotoServer moto)
 
         AdminAssert.FailedCleanly(put, 65, $"generation {Forged}, authenticated by KMS, is the largest readers accept; publish under a new config name");
         Assert.Equal("max", world.Admin("get", Name).Stdout);
-    }
-
-    // What an attacker with s3:PutObject can do: copy a version (the latest, or versionId) over the key as its newest
-    // version, optionally with the stored context's generation edited. Returns the new version id.
-    private async Task<string> CopyAsNewestAsync(AdminWorld world, string? versionId, string? generation = null)
-    {
-        var key = world.Source.ObjectKey(Name);
-        var copy = new CopyObjectRequest { SourceBucket = world.Bucket, SourceKey = key, SourceVersionId = versionId, DestinationBucket = world.Bucket, DestinationKey = key };
-        if (generation is not null)
-        {
-            var head = await moto.S3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = world.Bucket, Key = key, VersionId = versionId });
-            copy.MetadataDirective = Amazon.S3.S3MetadataDirective.REPLACE;
-            foreach (var name in head.Metadata.Keys)
-            {
-                var bare = name.StartsWith("x-amz-meta-", StringComparison.Ordinal) ? name["x-amz-meta-".Length..] : name;
-                var value = head.Metadata[name];
-                copy.Metadata.Add(bare, bare == "x-amz-t" ? WithGeneration(value, generation) : value);
-            }
-        }
-
-        return (await moto.S3.CopyObjectAsync(copy)).VersionId;
-    }
-
-    private static string WithGeneration(string contextJson, string generation)
-    {
-        var context = JsonNode.Parse(contextJson)!.AsObject();
-        context[EncryptionContext.GenerationKey] = generation;
-        return context.ToJsonString();
     }
 }

@@ -1,5 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Amazon.S3.Model;
+using SecretAgent.Core.Keys;
 using SecretAgent.Aws;
 using SecretAgent.Core.Storage;
 using SecretAgent.Integration.Tests.Moto;
@@ -79,6 +82,34 @@ internal sealed class AdminWorld : IDisposable
     {
         using var document = JsonDocument.Parse(result.Stdout);
         return document.RootElement.Clone();
+    }
+
+    // What an attacker with s3:PutObject can do: copy a version (the latest, or versionId) over the key as its newest
+    // version, optionally with the stored context's generation edited. Returns the new version id.
+    public async Task<string> CopyAsNewestAsync(string name, string? versionId, string? generation = null)
+    {
+        var key = Source.ObjectKey(name);
+        var copy = new CopyObjectRequest { SourceBucket = Bucket, SourceKey = key, SourceVersionId = versionId, DestinationBucket = Bucket, DestinationKey = key };
+        if (generation is not null)
+        {
+            var head = await Moto.S3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Bucket, Key = key, VersionId = versionId });
+            copy.MetadataDirective = Amazon.S3.S3MetadataDirective.REPLACE;
+            foreach (var field in head.Metadata.Keys)
+            {
+                var bare = field.StartsWith("x-amz-meta-", StringComparison.Ordinal) ? field["x-amz-meta-".Length..] : field;
+                var value = head.Metadata[field];
+                copy.Metadata.Add(bare, bare == "x-amz-t" ? WithGeneration(value, generation) : value);
+            }
+        }
+
+        return (await Moto.S3.CopyObjectAsync(copy)).VersionId;
+    }
+
+    private static string WithGeneration(string contextJson, string generation)
+    {
+        var context = JsonNode.Parse(contextJson)!.AsObject();
+        context[EncryptionContext.GenerationKey] = generation;
+        return context.ToJsonString();
     }
 
     public void Dispose() => Directory.Delete(Scratch, recursive: true);
