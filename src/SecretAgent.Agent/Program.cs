@@ -24,6 +24,7 @@ internal static class Program
             FetchCommand.Create(),
             CheckCommand.Create(),
             PolicyCommand.Create(),
+            HealthCommand.Create(),
         };
         return await CliHost.RunAsync(root, args, Fail, MapFailure);
     }

@@ -97,6 +97,11 @@ public static class SettingsCatalog
     public static readonly Setting ProcessGroup = new("--process-group", null, null, "With --supervise, run the app in its own session and forward signals to its whole process group", Programs.Agent);
     public static readonly Setting KeepAwsEnv = new("--keep-aws-env", null, null, "Keep AWS credential variables in the app's environment", Programs.Agent);
 
+    // The watcher's status: health, readiness and the listener.
+    public static readonly Setting MaxStale = new("--max-stale", "SECRET_AGENT_MAX_STALE", null, "Report unhealthy (health, /readyz) once a config has had no successful poll for this long: 90s, 5m, 1h or seconds; off by default", Programs.Agent) { HelpName = "DURATION" };
+    public static readonly Setting Listen = new("--listen", "SECRET_AGENT_LISTEN", null, "Serve /healthz, /readyz, /metrics and POST /refresh on ADDRESS:PORT, e.g. 127.0.0.1:9100 (loopback only unless --listen-remote)", Programs.Agent) { HelpName = "ADDRESS:PORT" };
+    public static readonly Setting ListenRemote = new("--listen-remote", null, null, "Allow --listen on a non-loopback address (a Prometheus scrape from another host); POST /refresh stays loopback-only", Programs.Agent);
+
     /// <summary>
     /// KMS grant tokens, comma-separated: a grant is usable with its token before it is eventually consistent, so a
     /// freshly granted app can start at once (faults.md row 43).
@@ -114,6 +119,7 @@ public static class SettingsCatalog
     public static IReadOnlyList<Setting> All { get; } =
     [
         Manifest, Source, KmsKeyIds, Dir, LogFormat, AllowDisk, Owner, Timeout, MaxSize, Supervise, ProcessGroup, KeepAwsEnv,
+        MaxStale, Listen, ListenRemote,
         KmsGrantTokens, AdminSource, AdminKmsKeyId, AdminJson, Debug,
     ];
 

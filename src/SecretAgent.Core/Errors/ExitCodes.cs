@@ -20,6 +20,12 @@ public static class ExitCodes
     public const int NotExecutable = 126;
     public const int CommandNotFound = 127;
 
+    /// <summary>
+    /// <c>secret-agent health</c>: the set is incomplete or stale. Docker defines 1 as unhealthy (and reserves 2); ECS and
+    /// Kubernetes take any non-zero status, so one code serves every probe.
+    /// </summary>
+    public const int Unhealthy = 1;
+
     private const int SignalBase = 128;
 
     /// <summary>The status of a process killed by <paramref name="signal"/>, as shells report it: 128 + n.</summary>

@@ -9,7 +9,7 @@ namespace SecretAgent.Core.Target;
 /// so a reader never sees a mix of old and new files. Every call works through the directory's descriptor and never
 /// follows a symlink planted inside. Holds an exclusive flock on the target while open.
 /// </summary>
-public sealed class SecretsTarget : ISecretsTarget
+public sealed class SecretsTarget : ISecretsTarget, Status.IStatusSink
 {
     private readonly FileSystemDirectory _root;
     private readonly FileDescriptor _lock;
@@ -81,6 +81,7 @@ public sealed class SecretsTarget : ISecretsTarget
             // Links first, so the app's paths vanish before the files behind them are zeroed.
             var names = current.UserLinks
                 .Append(TargetLayout.Data)
+                .Append(TargetLayout.Status)
                 .Concat(current.Entries.Where(name => TargetLayout.IsLeftover(name, liveStaging: null)));
             Exception? first = null;
             foreach (var name in names)
@@ -98,6 +99,35 @@ public sealed class SecretsTarget : ISecretsTarget
             if (first is not null)
             {
                 throw first;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Replaces the status file (<see cref="TargetLayout.Status"/>) atomically: written aside, then renamed over, under the
+    /// publish lock so it never races a swap's leftover sweep. World-readable: it holds no value, and a health check in
+    /// another container may run as another user. Throws ErrorKind.Target.
+    /// </summary>
+    public void WriteStatus(ReadOnlySpan<byte> json)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var temporary = TargetLayout.NewStatusTmpName();
+            try
+            {
+                using (var fd = _root.CreateFile(temporary))
+                {
+                    fd.WriteAll(json);
+                    fd.ChangeMode(0x1A4);
+                }
+
+                _root.Rename(temporary, TargetLayout.Status);
+            }
+            catch (FileSystemCallException e)
+            {
+                RemoveQuietly(temporary);
+                throw TargetErrors.Write(Path, TargetLayout.Status, e);
             }
         }
     }

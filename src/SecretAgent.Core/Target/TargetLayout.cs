@@ -17,6 +17,10 @@ internal static partial class TargetLayout
     public const string LinkTmpPrefix = "..link_tmp.";
     public const string ProbePrefix = "..probe.";
 
+    /// <summary>The watcher's status file: outside "..data", so rewriting it is no swap; read by `secret-agent health`.</summary>
+    public const string Status = "..status.json";
+    public const string StatusTmpPrefix = "..status_tmp.";
+
     /// <summary>A fresh staging name, e.g. "..2026_01_31_12_00_00.3f9a1c0b".</summary>
     public static string NewStagingName(DateTimeOffset now) =>
         ".." + now.UtcDateTime.ToString("yyyy_MM_dd_HH_mm_ss", CultureInfo.InvariantCulture) + "." + RandomSuffix();
@@ -24,6 +28,8 @@ internal static partial class TargetLayout
     public static string NewLinkTmpName() => LinkTmpPrefix + RandomSuffix();
 
     public static string NewProbeName() => ProbePrefix + RandomSuffix();
+
+    public static string NewStatusTmpName() => StatusTmpPrefix + RandomSuffix();
 
     public static bool IsStagingName(string name) => StagingPattern().IsMatch(name);
 
@@ -35,6 +41,7 @@ internal static partial class TargetLayout
         name == DataTmp
         || name.StartsWith(LinkTmpPrefix, StringComparison.Ordinal)
         || name.StartsWith(ProbePrefix, StringComparison.Ordinal)
+        || name.StartsWith(StatusTmpPrefix, StringComparison.Ordinal)
         || (IsStagingName(name) && name != liveStaging);
 
     private static string RandomSuffix() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
