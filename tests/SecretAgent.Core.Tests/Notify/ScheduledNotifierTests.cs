@@ -26,6 +26,7 @@ public sealed class ScheduledNotifierTests
             await notifier.Idle;
 
             Assert.Equal(1, inner.Count);
+            Assert.Equal(1, clock.TimersCreated);
         }
     }
 

@@ -13,6 +13,10 @@ internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
     private readonly List<Timer> timers = [];
     private readonly Channel<bool> created = Channel.CreateUnbounded<bool>();
     private DateTimeOffset now = start;
+    private int count;
+
+    /// <summary>How many timers the code under test has set so far.</summary>
+    public int TimersCreated => Volatile.Read(ref count);
 
     public override DateTimeOffset GetUtcNow()
     {
@@ -26,6 +30,7 @@ internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
     {
         var timer = new Timer(this, callback, state);
         timer.Change(dueTime, period);
+        Interlocked.Increment(ref count);
         created.Writer.TryWrite(true);
         return timer;
     }
