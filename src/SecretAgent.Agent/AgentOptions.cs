@@ -1,5 +1,9 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 using SecretAgent.Cli;
+using SecretAgent.Core.Errors;
+using SecretAgent.Core.Notify;
 
 namespace SecretAgent.Agent;
 
@@ -24,12 +28,27 @@ internal static class AgentOptions
     public static readonly Option<string?> MaxStale = SettingsCatalog.MaxStale.ToOption<string?>();
     public static readonly Option<string?> Listen = SettingsCatalog.Listen.ToOption<string?>();
     public static readonly Option<bool> ListenRemote = SettingsCatalog.ListenRemote.ToOption<bool>();
+    public static readonly Option<string?> NotifyPidFile = SettingsCatalog.NotifyPidFile.ToOption<string?>();
+    public static readonly Option<string?> NotifyProcess = SettingsCatalog.NotifyProcess.ToOption<string?>();
+    public static readonly Option<string?> NotifySignal = SettingsCatalog.NotifySignal.ToOption<string?>();
+    public static readonly Option<string?> NotifyCommand = SettingsCatalog.NotifyCommand.ToOption<string?>();
+    public static readonly Option<string?> NotifyUrl = SettingsCatalog.NotifyUrl.ToOption<string?>();
+    public static readonly Option<string?> Splay = SettingsCatalog.Splay.ToOption<string?>();
+    public static readonly Option<string?> OnChange = SettingsCatalog.OnChange.ToOption<string?>();
 
     static AgentOptions()
     {
         // Range checks here make a bad value a one-line usage error (64) before anything else happens.
         LogFormat.Validators.Add(result => Check(result, result.GetValueOrDefault<string>() is "human" or "json", $"{LogFormat.Name} must be human or json"));
         Timeout.Validators.Add(result => Check(result, result.GetValueOrDefault<int>() is >= 1 and <= SettingsCatalog.MaxTimeoutSeconds, $"{Timeout.Name} must be 1 to {SettingsCatalog.MaxTimeoutSeconds} seconds"));
+        Splay.Validators.Add(result => Check(result, result.GetValueOrDefault<string?>() is not { } splay || ParseSplay(splay) is not null, $"{Splay.Name} must be a duration: 30s, 5m, or a number of seconds"));
+        OnChange.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } value && TryOnChange(value) is { } error)
+            {
+                result.AddError(error);
+            }
+        });
         MaxSize.Validators.Add(result => Check(result, result.GetValueOrDefault<long>() is >= 1 and <= SettingsCatalog.MaxMaxSize, $"{MaxSize.Name} must be 1 to {SettingsCatalog.MaxMaxSize} bytes"));
     }
 
@@ -67,6 +86,15 @@ internal static class AgentOptions
         }
     }
 
+    /// <summary>watch's: how the app is told of a change (--notify-*, --splay).</summary>
+    public static void AddNotify(Command command)
+    {
+        foreach (var option in new Option[] { NotifyPidFile, NotifyProcess, NotifySignal, NotifyCommand, NotifyUrl, Splay })
+        {
+            command.Options.Add(option);
+        }
+    }
+
     /// <summary>The --max-stale bound (flag, then variable), or null when off. Throws ErrorKind.Usage on a bad duration.</summary>
     public static TimeSpan? MaxStaleBound(ParseResult parse)
     {
@@ -94,6 +122,47 @@ internal static class AgentOptions
         return seconds is >= 1 and <= SettingsCatalog.MaxTimeoutSeconds
             ? TimeSpan.FromSeconds(seconds)
             : throw new Core.Errors.SecretAgentException(Core.Errors.ErrorKind.Usage, Core.Errors.Printable.Escape($"{what} must be a duration of 1s to 24h (90s, 5m, 1h or seconds), not '{text}'"));
+    }
+
+    /// <summary>run --supervise --watch's: --on-change (the lead adds it to run with --watch).</summary>
+    public static void AddOnChange(Command command) => command.Options.Add(OnChange);
+
+    /// <summary>The notify options as given; <see cref="ChangeNotifiers.Create"/> checks them (Usage, 64).</summary>
+    public static NotifyOptions Notify(ParseResult parse) => new(
+        parse.GetValue(NotifyPidFile),
+        parse.GetValue(NotifyProcess),
+        parse.GetValue(NotifySignal),
+        parse.GetValue(NotifyCommand),
+        parse.GetValue(NotifyUrl),
+        parse.GetValue(Splay) is { } splay ? ParseSplay(splay) ?? TimeSpan.Zero : TimeSpan.Zero);
+
+    /// <summary>--on-change as given, null if absent; a bad value was already refused by its validator.</summary>
+    public static OnChange? OnChangeOf(ParseResult parse) =>
+        parse.GetValue(OnChange) is { } value ? Core.Notify.OnChange.Parse(value) : null;
+
+    /// <summary>
+    /// 30s, 5m, 1h or a bare number of seconds, up to a day. MERGE: replace with watch8's one duration parser.
+    /// </summary>
+    private static TimeSpan? ParseSplay(string text)
+    {
+        var (digits, unit) = text.Length > 0 && char.IsAsciiLetter(text[^1]) ? (text[..^1], text[^1]) : (text, 's');
+        var seconds = unit switch { 's' => 1, 'm' => 60, 'h' => 3600, _ => 0 };
+        return seconds > 0 && int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && (long)n * seconds <= SettingsCatalog.MaxTimeoutSeconds
+            ? TimeSpan.FromSeconds((long)n * seconds)
+            : null;
+    }
+
+    private static string? TryOnChange(string value)
+    {
+        try
+        {
+            _ = Core.Notify.OnChange.Parse(value);
+            return null;
+        }
+        catch (SecretAgentException ex)
+        {
+            return ex.Message;
+        }
     }
 
     private static void Check(System.CommandLine.Parsing.OptionResult result, bool valid, string error)

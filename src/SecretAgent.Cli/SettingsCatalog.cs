@@ -102,6 +102,15 @@ public static class SettingsCatalog
     public static readonly Setting Listen = new("--listen", "SECRET_AGENT_LISTEN", null, "Serve /healthz, /readyz, /metrics and POST /refresh on ADDRESS:PORT, e.g. 127.0.0.1:9100 (loopback only unless --listen-remote)", Programs.Agent) { HelpName = "ADDRESS:PORT" };
     public static readonly Setting ListenRemote = new("--listen-remote", null, null, "Allow --listen on a non-loopback address (a Prometheus scrape from another host); POST /refresh stays loopback-only", Programs.Agent);
 
+    // Telling the app of a change (watch; run --supervise --watch for --on-change). docs/agent.md "Telling the app".
+    public static readonly Setting NotifyPidFile = new("--notify-pidfile", null, null, "After a change, signal the process whose pid this file holds (shared PID namespace)", Programs.Agent) { HelpName = "FILE" };
+    public static readonly Setting NotifyProcess = new("--notify-process", null, null, "After a change, signal the process(es) of this name (shared PID namespace; the topmost of each tree)", Programs.Agent) { HelpName = "NAME" };
+    public static readonly Setting NotifySignal = new("--notify-signal", null, Core.Notify.NotifyOptions.DefaultSignal, "Signal for --notify-pidfile or --notify-process", Programs.Agent) { HelpName = "SIG" };
+    public static readonly Setting NotifyCommand = new("--notify-command", null, null, "After a change, run this command (split on spaces, no shell; 30 s timeout)", Programs.Agent) { HelpName = "CMD" };
+    public static readonly Setting NotifyUrl = new("--notify-url", null, null, "After a change, POST to this loopback http:// URL (5 s timeout, 3 attempts)", Programs.Agent) { HelpName = "URL" };
+    public static readonly Setting Splay = new("--splay", null, "0", "Wait a random part of this duration before notifying (30s, 5m, or seconds)", Programs.Agent) { HelpName = "DURATION" };
+    public static readonly Setting OnChange = new("--on-change", null, null, "With run --supervise --watch: signal:SIG sends the app SIG, restart restarts it", Programs.Agent) { HelpName = "signal:SIG|restart" };
+
     /// <summary>
     /// KMS grant tokens, comma-separated: a grant is usable with its token before it is eventually consistent, so a
     /// freshly granted app can start at once (faults.md row 43).
@@ -120,6 +129,7 @@ public static class SettingsCatalog
     [
         Manifest, Source, KmsKeyIds, Dir, LogFormat, AllowDisk, Owner, Timeout, MaxSize, Supervise, ProcessGroup, KeepAwsEnv,
         MaxStale, Listen, ListenRemote,
+        NotifyPidFile, NotifyProcess, NotifySignal, NotifyCommand, NotifyUrl, Splay, OnChange,
         KmsGrantTokens, AdminSource, AdminKmsKeyId, AdminJson, Debug,
     ];
 

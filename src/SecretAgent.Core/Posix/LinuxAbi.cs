@@ -26,6 +26,7 @@ public static class LinuxAbi
     public const int SigHup = 1;
     public const int SigInt = 2;
     public const int SigQuit = 3;
+    public const int SigKill = 9;
     public const int SigUsr1 = 10;
     public const int SigUsr2 = 12;
     public const int SigPipe = 13;
@@ -38,6 +39,13 @@ public static class LinuxAbi
     public const int SigXfsz = 25;
     public const int SigWinch = 28;
     public const int SigSetMask = 2;   // pthread_sigmask how: SIG_SETMASK
+
+    /// <summary>The signals a user may name (notify, --on-change), by their name without "SIG".</summary>
+    public static readonly IReadOnlyList<(string Name, int Number)> SignalNames =
+    [
+        ("HUP", SigHup), ("INT", SigInt), ("QUIT", SigQuit), ("KILL", SigKill), ("USR1", SigUsr1), ("USR2", SigUsr2),
+        ("ALRM", SigAlrm), ("TERM", SigTerm), ("CONT", SigCont), ("WINCH", SigWinch),
+    ];
 
     // errno.
     public const int EPerm = 1;
@@ -101,6 +109,48 @@ public static class LinuxAbi
     public static readonly Table Arm64 = new(
         ODirectory: 0x4000, ONoFollow: 0x8000, ODirect: 0x10000, OLargeFile: 0x20000,
         StatSize: 128, StatModeOffset: 16, StatUidOffset: 24, StatGidOffset: 28, StatSizeOffset: 48);
+
+    /// <summary>
+    /// A signal by name as a user writes it: <c>HUP</c>, <c>SIGHUP</c> or <c>hup</c>. Numbers are not accepted: the
+    /// names are the same on every supported architecture, numbers are a trap on others.
+    /// </summary>
+    public static bool TryParseSignal(string? text, out int signal)
+    {
+        var name = text?.Trim() ?? string.Empty;
+        if (name.StartsWith("SIG", StringComparison.OrdinalIgnoreCase))
+        {
+            name = name[3..];
+        }
+
+        foreach (var (known, number) in SignalNames)
+        {
+            if (string.Equals(known, name, StringComparison.OrdinalIgnoreCase))
+            {
+                signal = number;
+                return true;
+            }
+        }
+
+        signal = 0;
+        return false;
+    }
+
+    /// <summary>"HUP" for 1; the number itself for a signal not in <see cref="SignalNames"/>.</summary>
+    public static string SignalName(int signal)
+    {
+        foreach (var (name, number) in SignalNames)
+        {
+            if (number == signal)
+            {
+                return name;
+            }
+        }
+
+        return signal.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>"HUP, INT, ..." for usage errors.</summary>
+    public static string SignalList => string.Join(", ", SignalNames.Select(s => s.Name));
 
     /// <summary>The table for the running process; throws <see cref="PlatformNotSupportedException"/> off x64/arm64.</summary>
     public static Table Current => For(RuntimeInformation.ProcessArchitecture);

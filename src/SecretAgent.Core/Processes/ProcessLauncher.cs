@@ -62,6 +62,7 @@ public sealed record LaunchSpec(
 /// and forward signals to the whole group (like tini -g / dumb-init), so helpers the app spawned get them too.
 /// <paramref name="BeforeStart"/> runs just before the app is started and may throw to call the start off; from then
 /// on every signal is the app's (queued until it runs). <paramref name="Forwarder"/>: forwarding the caller set up
-/// earlier (and disposes); without one the supervisor sets it up itself.
+/// earlier (and disposes); without one the supervisor sets it up itself. <paramref name="App"/>: the handle through
+/// which <c>--on-change</c> signals or restarts the app (run --supervise --watch).
 /// </summary>
-public sealed record SuperviseOptions(bool ProcessGroup, Action? BeforeStart = null, SignalForwarder? Forwarder = null);
+public sealed record SuperviseOptions(bool ProcessGroup, Action? BeforeStart = null, SignalForwarder? Forwarder = null, SupervisedApp? App = null);

@@ -49,6 +49,15 @@ public sealed class SignalForwarder : IDisposable
         }
     }
 
+    /// <summary>The app exited for a restart: queue signals again until the next one is attached.</summary>
+    internal void Suspend()
+    {
+        lock (gate)
+        {
+            target = 0;
+        }
+    }
+
     /// <summary>Stops forwarding: the app has exited and been reaped.</summary>
     internal void Detach()
     {

@@ -24,20 +24,60 @@ internal static class Supervisor
         // Forwarding first: from here on a signal is queued for the app, never lost and never the agent's death.
         using var owned = options.Forwarder is null ? new SignalForwarder(options.ProcessGroup) : null;
         var forwarder = options.Forwarder ?? owned!;
-        options.BeforeStart?.Invoke();
-        using var process = options.ProcessGroup ? await StartInNewSessionAsync(path, spec).ConfigureAwait(false) : Start(Direct(path, spec), spec.Command);
-        forwarder.Attach(process.Id);
-        using (ct.Register(() => forwarder.Forward(LinuxAbi.SigTerm)))
+        options.App?.Bind(forwarder);
+        try
         {
-            // Not cancellable: whatever happens, the agent mirrors the app's status once the app is gone.
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            options.BeforeStart?.Invoke();
+            using (ct.Register(() => forwarder.Forward(LinuxAbi.SigTerm)))
+            {
+                for (var again = false; ; again = true)
+                {
+                    using var process = options.ProcessGroup ? await StartInNewSessionAsync(path, spec).ConfigureAwait(false) : Start(Direct(path, spec), spec.Command);
+                    forwarder.Attach(process.Id);
+                    options.App?.Started(process.Id, again);
+                    var restart = await WaitAsync(process, forwarder, options.App).ConfigureAwait(false);
+                    if (!restart || ct.IsCancellationRequested)
+                    {
+                        forwarder.Detach();
+
+                        // On Unix, Process.ExitCode is WEXITSTATUS for a normal exit and 128 + WTERMSIG for death by
+                        // a signal, which is already the shell convention (see ExitCodes.ForSignal).
+                        return process.ExitCode;
+                    }
+
+                    forwarder.Suspend();
+                }
+            }
+        }
+        finally
+        {
+            options.App?.Ended();
+        }
+    }
+
+    /// <summary>
+    /// Waits for the app to exit; true when it exited because <paramref name="app"/> asked for a restart (SIGTERM,
+    /// then SIGKILL after the grace period). Not cancellable: whatever happens, the agent mirrors the app's status
+    /// once the app is gone.
+    /// </summary>
+    private static async Task<bool> WaitAsync(Process process, SignalForwarder forwarder, SupervisedApp? app)
+    {
+        var exited = process.WaitForExitAsync(CancellationToken.None);
+        if (app is null || await Task.WhenAny(exited, app.Requested).ConfigureAwait(false) == exited)
+        {
+            await exited.ConfigureAwait(false);
+            return false;
         }
 
-        forwarder.Detach();
+        forwarder.Forward(LinuxAbi.SigTerm);
+        using var grace = new CancellationTokenSource(app.Grace);
+        if (await Task.WhenAny(exited, Task.Delay(Timeout.InfiniteTimeSpan, grace.Token)).ConfigureAwait(false) != exited)
+        {
+            forwarder.Forward(LinuxAbi.SigKill);
+        }
 
-        // On Unix, Process.ExitCode is WEXITSTATUS for a normal exit and 128 + WTERMSIG for death by a signal,
-        // which is already the shell convention (see ExitCodes.ForSignal).
-        return process.ExitCode;
+        await exited.ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>
