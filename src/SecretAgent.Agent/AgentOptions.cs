@@ -15,7 +15,7 @@ internal static class AgentOptions
     public static readonly Option<string?> Dir = SettingsCatalog.Dir.ToOption<string?>();
     public static readonly Option<bool> AllowDisk = SettingsCatalog.AllowDisk.ToOption<bool>();
     public static readonly Option<string?> Owner = SettingsCatalog.Owner.ToOption<string?>();
-    public static readonly Option<int> Timeout = SettingsCatalog.Timeout.ToOption(() => SettingsCatalog.DefaultTimeoutSeconds);
+    public static readonly Option<TimeSpan?> Timeout = SettingsCatalog.Timeout.ToDurationOption(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(SettingsCatalog.MaxTimeoutSeconds));
     public static readonly Option<long> MaxSize = SettingsCatalog.MaxSize.ToOption(() => SettingsCatalog.DefaultMaxSize);
     public static readonly Option<string> LogFormat = SettingsCatalog.LogFormat.ToOption(() => SettingsCatalog.LogFormat.Default!);
     public static readonly Option<bool> Supervise = SettingsCatalog.Supervise.ToOption<bool>();
@@ -26,8 +26,14 @@ internal static class AgentOptions
     {
         // Range checks here make a bad value a one-line usage error (64) before anything else happens.
         LogFormat.Validators.Add(result => Check(result, result.GetValueOrDefault<string>() is "human" or "json", $"{LogFormat.Name} must be human or json"));
-        Timeout.Validators.Add(result => Check(result, result.GetValueOrDefault<int>() is >= 1 and <= SettingsCatalog.MaxTimeoutSeconds, $"{Timeout.Name} must be 1 to {SettingsCatalog.MaxTimeoutSeconds} seconds"));
         MaxSize.Validators.Add(result => Check(result, result.GetValueOrDefault<long>() is >= 1 and <= SettingsCatalog.MaxMaxSize, $"{MaxSize.Name} must be 1 to {SettingsCatalog.MaxMaxSize} bytes"));
+    }
+
+    /// <summary>The deadline in whole seconds (the delivery's unit), rounded up so "1500ms" is not cut short.</summary>
+    public static int TimeoutSeconds(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        return parse.GetValue(Timeout) is { } timeout ? (int)Math.Ceiling(timeout.TotalSeconds) : SettingsCatalog.DefaultTimeoutSeconds;
     }
 
     public static void AddCommon(Command command)
