@@ -18,6 +18,8 @@ internal static class AgentOptions
     public static readonly Option<TimeSpan?> Timeout = SettingsCatalog.Timeout.ToDurationOption(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(SettingsCatalog.MaxTimeoutSeconds));
     public static readonly Option<long> MaxSize = SettingsCatalog.MaxSize.ToOption(() => SettingsCatalog.DefaultMaxSize);
     public static readonly Option<string> LogFormat = SettingsCatalog.LogFormat.ToOption(() => SettingsCatalog.LogFormat.Default!);
+    public static readonly Option<TimeSpan?> Interval = SettingsCatalog.Interval.ToDurationOption(TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+    public static readonly Option<TimeSpan?> MaxStale = SettingsCatalog.MaxStale.ToDurationOption(TimeSpan.FromSeconds(1), TimeSpan.FromDays(30));
     public static readonly Option<bool> Supervise = SettingsCatalog.Supervise.ToOption<bool>();
     public static readonly Option<bool> ProcessGroup = SettingsCatalog.ProcessGroup.ToOption<bool>();
     public static readonly Option<bool> KeepAwsEnv = SettingsCatalog.KeepAwsEnv.ToOption<bool>();

@@ -55,10 +55,9 @@ public sealed class ConfigWatcher : IDisposable
         }
     }
 
-    /// <summary>Starts, then polls until <paramref name="cancellationToken"/> is cancelled (a clean stop: returns).</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>After <see cref="StartAsync"/>: polls until <paramref name="cancellationToken"/> is cancelled (a clean stop: returns).</summary>
+    public async Task WatchAsync(CancellationToken cancellationToken)
     {
-        await StartAsync(cancellationToken);
         try
         {
             while (true)
