@@ -32,7 +32,7 @@ internal static class AgentComposition
         context.Settings.KmsKeyIds,
         parse.GetValue(AgentOptions.MaxSize),
         parse.GetValue(AgentOptions.Owner) is { } owner ? FileOwner.Parse(owner) : null,
-        parse.GetValue(AgentOptions.Timeout));
+        AgentOptions.TimeoutSeconds(parse));
 
     public static ISecretsTarget OpenTarget(AgentContext context, ParseResult parse) =>
         SecretsTarget.Open(context.Settings.Dir, parse.GetValue(AgentOptions.AllowDisk), $"pass {SettingsCatalog.AllowDisk.Flag}");

@@ -13,19 +13,23 @@ namespace SecretAgent.Agent;
 /// </summary>
 internal static class AgentOptions
 {
+    private static readonly TimeSpan MinMaxStale = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxMaxStale = TimeSpan.FromDays(30);
+
     public static readonly Option<string?> Manifest = SettingsCatalog.Manifest.ToOption<string?>();
     public static readonly Option<string?> Source = SettingsCatalog.Source.ToOption<string?>();
     public static readonly Option<string?> KmsKeyIds = SettingsCatalog.KmsKeyIds.ToOption<string?>();
     public static readonly Option<string?> Dir = SettingsCatalog.Dir.ToOption<string?>();
     public static readonly Option<bool> AllowDisk = SettingsCatalog.AllowDisk.ToOption<bool>();
     public static readonly Option<string?> Owner = SettingsCatalog.Owner.ToOption<string?>();
-    public static readonly Option<int> Timeout = SettingsCatalog.Timeout.ToOption(() => SettingsCatalog.DefaultTimeoutSeconds);
+    public static readonly Option<TimeSpan?> Timeout = SettingsCatalog.Timeout.ToDurationOption(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(SettingsCatalog.MaxTimeoutSeconds));
     public static readonly Option<long> MaxSize = SettingsCatalog.MaxSize.ToOption(() => SettingsCatalog.DefaultMaxSize);
     public static readonly Option<string> LogFormat = SettingsCatalog.LogFormat.ToOption(() => SettingsCatalog.LogFormat.Default!);
+    public static readonly Option<TimeSpan?> Interval = SettingsCatalog.Interval.ToDurationOption(TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+    public static readonly Option<TimeSpan?> MaxStale = SettingsCatalog.MaxStale.ToDurationOption(MinMaxStale, MaxMaxStale);
     public static readonly Option<bool> Supervise = SettingsCatalog.Supervise.ToOption<bool>();
     public static readonly Option<bool> ProcessGroup = SettingsCatalog.ProcessGroup.ToOption<bool>();
     public static readonly Option<bool> KeepAwsEnv = SettingsCatalog.KeepAwsEnv.ToOption<bool>();
-    public static readonly Option<string?> MaxStale = SettingsCatalog.MaxStale.ToOption<string?>();
     public static readonly Option<string?> Listen = SettingsCatalog.Listen.ToOption<string?>();
     public static readonly Option<bool> ListenRemote = SettingsCatalog.ListenRemote.ToOption<bool>();
     public static readonly Option<string?> NotifyPidFile = SettingsCatalog.NotifyPidFile.ToOption<string?>();
@@ -33,15 +37,13 @@ internal static class AgentOptions
     public static readonly Option<string?> NotifySignal = SettingsCatalog.NotifySignal.ToOption<string?>();
     public static readonly Option<string?> NotifyCommand = SettingsCatalog.NotifyCommand.ToOption<string?>();
     public static readonly Option<string?> NotifyUrl = SettingsCatalog.NotifyUrl.ToOption<string?>();
-    public static readonly Option<string?> Splay = SettingsCatalog.Splay.ToOption<string?>();
+    public static readonly Option<TimeSpan?> Splay = SettingsCatalog.Splay.ToDurationOption(TimeSpan.Zero, TimeSpan.FromSeconds(SettingsCatalog.MaxTimeoutSeconds));
     public static readonly Option<string?> OnChange = SettingsCatalog.OnChange.ToOption<string?>();
 
     static AgentOptions()
     {
         // Range checks here make a bad value a one-line usage error (64) before anything else happens.
         LogFormat.Validators.Add(result => Check(result, result.GetValueOrDefault<string>() is "human" or "json", $"{LogFormat.Name} must be human or json"));
-        Timeout.Validators.Add(result => Check(result, result.GetValueOrDefault<int>() is >= 1 and <= SettingsCatalog.MaxTimeoutSeconds, $"{Timeout.Name} must be 1 to {SettingsCatalog.MaxTimeoutSeconds} seconds"));
-        Splay.Validators.Add(result => Check(result, result.GetValueOrDefault<string?>() is not { } splay || ParseSplay(splay) is not null, $"{Splay.Name} must be a duration: 30s, 5m, or a number of seconds"));
         OnChange.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<string?>() is { } value && TryOnChange(value) is { } error)
@@ -50,6 +52,13 @@ internal static class AgentOptions
             }
         });
         MaxSize.Validators.Add(result => Check(result, result.GetValueOrDefault<long>() is >= 1 and <= SettingsCatalog.MaxMaxSize, $"{MaxSize.Name} must be 1 to {SettingsCatalog.MaxMaxSize} bytes"));
+    }
+
+    /// <summary>The deadline in whole seconds (the delivery's unit), rounded up so "1500ms" is not cut short.</summary>
+    public static int TimeoutSeconds(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        return parse.GetValue(Timeout) is { } timeout ? (int)Math.Ceiling(timeout.TotalSeconds) : SettingsCatalog.DefaultTimeoutSeconds;
     }
 
     public static void AddCommon(Command command)
@@ -98,8 +107,21 @@ internal static class AgentOptions
     /// <summary>The --max-stale bound (flag, then variable), or null when off. Throws ErrorKind.Usage on a bad duration.</summary>
     public static TimeSpan? MaxStaleBound(ParseResult parse)
     {
-        var text = parse.GetValue(MaxStale) ?? SettingsCatalog.MaxStale.Read(CliEnvironment.Read);
-        return string.IsNullOrEmpty(text) ? null : StatusDuration(text, SettingsCatalog.MaxStale.FlagOrVariable);
+        ArgumentNullException.ThrowIfNull(parse);
+        if (parse.GetValue(MaxStale) is { } flag)
+        {
+            return flag;
+        }
+
+        var text = SettingsCatalog.MaxStale.Read(CliEnvironment.Read);
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        return Durations.TryParse(text, out var bound) && bound >= MinMaxStale && bound <= MaxMaxStale
+            ? bound
+            : throw new SecretAgentException(ErrorKind.Usage, Printable.Escape($"{SettingsCatalog.MaxStale.Variable} must be a duration of {Durations.Format(MinMaxStale)} to {Durations.Format(MaxMaxStale)} (30s, 5m, 1h; a bare number is seconds), not '{text}'"));
     }
 
     /// <summary>Where the listener binds (flag, then variable), or null when off. Throws ErrorKind.Usage.</summary>
@@ -111,18 +133,6 @@ internal static class AgentOptions
             : Core.Status.StatusListener.ParseEndpoint(text, parse.GetValue(ListenRemote), SettingsCatalog.Listen.FlagOrVariable, SettingsCatalog.ListenRemote.Flag!);
     }
 
-    // Whole seconds, bare or with an s, m or h unit ("90", "90s", "5m", "1h"), 1 s to a day. Small on purpose: the one
-    // duration parser of every duration flag replaces it.
-    private static TimeSpan StatusDuration(string text, string what)
-    {
-        var unit = text[^1] switch { 's' => 1, 'm' => 60, 'h' => 3600, _ => 0 };
-        var digits = unit == 0 ? text : text[..^1];
-        var valid = digits.Length is > 0 and <= 6 && digits.All(char.IsAsciiDigit);
-        var seconds = valid ? long.Parse(digits, System.Globalization.CultureInfo.InvariantCulture) * Math.Max(unit, 1) : 0;
-        return seconds is >= 1 and <= SettingsCatalog.MaxTimeoutSeconds
-            ? TimeSpan.FromSeconds(seconds)
-            : throw new Core.Errors.SecretAgentException(Core.Errors.ErrorKind.Usage, Core.Errors.Printable.Escape($"{what} must be a duration of 1s to 24h (90s, 5m, 1h or seconds), not '{text}'"));
-    }
 
     /// <summary>run --supervise --watch's: --on-change (the lead adds it to run with --watch).</summary>
     public static void AddOnChange(Command command) => command.Options.Add(OnChange);
@@ -134,23 +144,11 @@ internal static class AgentOptions
         parse.GetValue(NotifySignal),
         parse.GetValue(NotifyCommand),
         parse.GetValue(NotifyUrl),
-        parse.GetValue(Splay) is { } splay ? ParseSplay(splay) ?? TimeSpan.Zero : TimeSpan.Zero);
+        parse.GetValue(Splay) ?? TimeSpan.Zero);
 
     /// <summary>--on-change as given, null if absent; a bad value was already refused by its validator.</summary>
     public static OnChange? OnChangeOf(ParseResult parse) =>
         parse.GetValue(OnChange) is { } value ? Core.Notify.OnChange.Parse(value) : null;
-
-    /// <summary>
-    /// 30s, 5m, 1h or a bare number of seconds, up to a day. MERGE: replace with watch8's one duration parser.
-    /// </summary>
-    private static TimeSpan? ParseSplay(string text)
-    {
-        var (digits, unit) = text.Length > 0 && char.IsAsciiLetter(text[^1]) ? (text[..^1], text[^1]) : (text, 's');
-        var seconds = unit switch { 's' => 1, 'm' => 60, 'h' => 3600, _ => 0 };
-        return seconds > 0 && int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && (long)n * seconds <= SettingsCatalog.MaxTimeoutSeconds
-            ? TimeSpan.FromSeconds((long)n * seconds)
-            : null;
-    }
 
     private static string? TryOnChange(string value)
     {

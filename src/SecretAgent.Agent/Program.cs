@@ -22,6 +22,7 @@ internal static class Program
         {
             RunCommand.Create(),
             FetchCommand.Create(),
+            WatchCommand.Create(),
             CheckCommand.Create(),
             PolicyCommand.Create(),
             HealthCommand.Create(),

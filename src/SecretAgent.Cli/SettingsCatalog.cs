@@ -78,6 +78,9 @@ public static class SettingsCatalog
     /// <summary>A day: beyond that a deadline is a mistake (and past ~24.8 days a timer cannot be set at all).</summary>
     public const int MaxTimeoutSeconds = 86400;
 
+    /// <summary>watch: the default time between rounds.</summary>
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(30);
+
     public const long DefaultMaxSize = Core.Storage.GetRequest.DefaultMaxBytes;
 
     /// <summary>16 times the default; objects are held in memory, and a config is a file, not a disk image.</summary>
@@ -91,14 +94,21 @@ public static class SettingsCatalog
     public static readonly Setting LogFormat = new("--log-format", null, "human", "Log format on stderr: human or json", Programs.Agent);
     public static readonly Setting AllowDisk = new("--allow-disk", null, null, "Allow a target that is not memory-backed (development only)", Programs.Agent);
     public static readonly Setting Owner = new("--owner", null, null, "uid:gid to own the written files", Programs.Agent);
-    public static readonly Setting Timeout = new("--timeout", null, Invariant(DefaultTimeoutSeconds), "Overall deadline in seconds for fetching, retries included", Programs.Agent);
+    public static readonly Setting Timeout = new("--timeout", null, Invariant(DefaultTimeoutSeconds), "Overall deadline for fetching, retries included: 30s, 5m, 1h, or a bare number of seconds", Programs.Agent);
     public static readonly Setting MaxSize = new("--max-size", null, Invariant(DefaultMaxSize), "Largest object to download, in bytes", Programs.Agent);
+    public static readonly Setting Interval = new("--interval", null, "30s", "watch: time between polling rounds (each agent draws one interval within +-10 %)", Programs.Agent);
+    public static readonly Setting MaxStale = new("--max-stale", "SECRET_AGENT_MAX_STALE", null, "Opt in to staleness: once a config has gone this long without a successful poll, watch exits 69 and health and /readyz report unhealthy (default: never; the last good set keeps being served)", Programs.Agent);
+
+    /// <summary>
+    /// Rollback floors from the deployment, "name=generation,name=generation": IT raises them without rebuilding
+    /// images. The watcher and the start path refuse a generation below the floor, as below a manifest minGeneration.
+    /// </summary>
+    public static readonly Setting MinGenerations = new(null, "SECRET_AGENT_MIN_GENERATIONS", null, "Rollback floors per config, name=generation,name=generation (raise without rebuilding images)", Programs.Agent);
     public static readonly Setting Supervise = new("--supervise", null, null, "Stay as PID 1: start the app, forward signals, reap zombies, mirror its exit status", Programs.Agent);
     public static readonly Setting ProcessGroup = new("--process-group", null, null, "With --supervise, run the app in its own session and forward signals to its whole process group", Programs.Agent);
     public static readonly Setting KeepAwsEnv = new("--keep-aws-env", null, null, "Keep AWS credential variables in the app's environment", Programs.Agent);
 
     // The watcher's status: health, readiness and the listener.
-    public static readonly Setting MaxStale = new("--max-stale", "SECRET_AGENT_MAX_STALE", null, "Report unhealthy (health, /readyz) once a config has had no successful poll for this long: 90s, 5m, 1h or seconds; off by default", Programs.Agent) { HelpName = "DURATION" };
     public static readonly Setting Listen = new("--listen", "SECRET_AGENT_LISTEN", null, "Serve /healthz, /readyz, /metrics and POST /refresh on ADDRESS:PORT, e.g. 127.0.0.1:9100 (loopback only unless --listen-remote)", Programs.Agent) { HelpName = "ADDRESS:PORT" };
     public static readonly Setting ListenRemote = new("--listen-remote", null, null, "Allow --listen on a non-loopback address (a Prometheus scrape from another host); POST /refresh stays loopback-only", Programs.Agent);
 
@@ -127,8 +137,8 @@ public static class SettingsCatalog
 
     public static IReadOnlyList<Setting> All { get; } =
     [
-        Manifest, Source, KmsKeyIds, Dir, LogFormat, AllowDisk, Owner, Timeout, MaxSize, Supervise, ProcessGroup, KeepAwsEnv,
-        MaxStale, Listen, ListenRemote,
+        Manifest, Source, KmsKeyIds, Dir, LogFormat, AllowDisk, Owner, Timeout, MaxSize, Interval, MaxStale, MinGenerations, Supervise, ProcessGroup, KeepAwsEnv,
+        Listen, ListenRemote,
         NotifyPidFile, NotifyProcess, NotifySignal, NotifyCommand, NotifyUrl, Splay, OnChange,
         KmsGrantTokens, AdminSource, AdminKmsKeyId, AdminJson, Debug,
     ];

@@ -2,6 +2,7 @@ using SecretAgent.Core.EnvFiles;
 using SecretAgent.Core.Errors;
 using SecretAgent.Core.Processes;
 using SecretAgent.Core.Target;
+using ManifestFile = SecretAgent.Core.Manifest.ManifestFile;
 
 namespace SecretAgent.Core.Delivery;
 
@@ -24,16 +25,34 @@ public static class ConfigDelivery
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(seams);
+        return await UnderDeadlineAsync(request, seams, ct => FetchAndPublishAsync(request, seams, ct), cancellationToken);
+    }
+
+    /// <summary>Runs the start's fetch under the request's deadline; the watcher's start shares it.</summary>
+    internal static async Task<T> UnderDeadlineAsync<T>(DeliveryRequest request, DeliverySeams seams, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(request.TimeoutSeconds), seams.Clock);
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            return await FetchAndPublishAsync(request, seams, cancellation.Token);
+            return await work(cancellation.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
         {
             throw seams.DeadlineExplanation() ?? new SecretAgentException(ErrorKind.Unavailable, $"deadline of {request.TimeoutSeconds}s passed while fetching configs (S3 or KMS slow or unreachable); nothing was written");
         }
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="files"/> and their receipt in one atomic swap: the start path and every swap of
+    /// the watcher go through here. The caller owns (and zeroes) the plaintext.
+    /// </summary>
+    internal static void PublishSet(DeliveryRequest request, DeliverySeams seams, IReadOnlyList<(ManifestFile File, ReadOnlyMemory<byte> Plaintext)> files, IReadOnlyList<ReceiptEntry> entries)
+    {
+        var receipt = Receipt.Build(request.ManifestSha256, request.Source, entries, seams.Clock.GetUtcNow());
+        var written = files.Select(f => new MaterializedFile(f.File.Path, f.Plaintext, f.File.Mode)).ToList();
+        written.Add(new MaterializedFile(RelativePath.OwnFile(Receipt.RelativePath), receipt, ReceiptMode));
+        seams.Target.Publish(written, request.Owner);
     }
 
     /// <summary>
@@ -67,11 +86,9 @@ public static class ConfigDelivery
         try
         {
             var environment = EnvAdditions(configs);
-            var receipt = Receipt.Build(request.ManifestSha256, request.Source, configs, seams.Clock.GetUtcNow());
-            var written = configs.Select(c => new MaterializedFile(c.File.Path, c.Opened.PlaintextBuffer, c.File.Mode)).ToList();
-            written.Add(new MaterializedFile(RelativePath.OwnFile(Receipt.RelativePath), receipt, ReceiptMode));
+            var now = seams.Clock.GetUtcNow();
             cancellationToken.ThrowIfCancellationRequested();
-            seams.Target.Publish(written, request.Owner);
+            PublishSet(request, seams, configs.Select(c => (c.File, (ReadOnlyMemory<byte>)c.Opened.PlaintextBuffer)).ToList(), configs.Select(c => ReceiptEntry.From(c, request.Source, now)).ToList());
             foreach (var config in configs)
             {
                 seams.Log.Info("delivered", ("config", config.File.Name), ("generation", config.Opened.Envelope.Generation), ("version", config.Info.VersionId));

@@ -64,13 +64,17 @@ internal sealed class ConfigFetcher
         return new ExpectedBinding(file.Name, source.Scope, file.MinGeneration ?? 0);
     }
 
+    /// <summary>A fetched and opened object as a config; the watcher's polls make theirs here too.</summary>
+    internal static FetchedConfig Fetched(ManifestFile file, FetchedObject stored, OpenedObject opened) =>
+        new(file, stored.Info, Convert.ToHexStringLower(SHA256.HashData(stored.Body)), opened);
+
     private async Task<FetchedConfig?> FetchOneAsync(ManifestFile file, CancellationToken cancellationToken)
     {
         try
         {
             var request = new GetRequest(store.Source.ObjectKey(file.Name), maxBytes);
             var (stored, opened) = await EnvelopeReader.FetchAndOpenAsync(store, request, ExpectedFor(file, store.Source), allowedKeyIds, keys, cancellationToken, allocate);
-            return new FetchedConfig(file, stored.Info, Convert.ToHexStringLower(SHA256.HashData(stored.Body)), opened);
+            return Fetched(file, stored, opened);
         }
         catch (SecretAgentException ex) when (ex.Kind == ErrorKind.NotFound && file.Optional)
         {

@@ -7,7 +7,8 @@ namespace SecretAgent.Core.Delivery;
 /// <summary>
 /// The audit receipt written beside the files (.secret-agent/receipt.json): which object version of each config
 /// was delivered, under which key. It holds no plaintext and no hash of plaintext (a hash of a short password is a
-/// dictionary attack away from the password).
+/// dictionary attack away from the password). A restarted sidecar reads it back (<see cref="Parse"/>) to adopt the
+/// set it finds and to take its generations as the rollback floor.
 /// </summary>
 public static class Receipt
 {
@@ -17,6 +18,13 @@ public static class Receipt
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(configs);
+        return Build(manifestSha256, source, configs.Select(c => ReceiptEntry.From(c, source, now)).ToList(), now);
+    }
+
+    public static byte[] Build(string manifestSha256, SourceUri source, IReadOnlyList<ReceiptEntry> entries, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(entries);
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
@@ -27,9 +35,9 @@ public static class Receipt
             writer.WriteString("source", source.Scope);
             writer.WriteString("host", System.Environment.MachineName);
             writer.WriteStartArray("files");
-            foreach (var config in configs)
+            foreach (var entry in entries)
             {
-                WriteFile(writer, source, config, now);
+                WriteFile(writer, entry);
             }
 
             writer.WriteEndArray();
@@ -39,23 +47,92 @@ public static class Receipt
         return buffer.ToArray();
     }
 
-    private static void WriteFile(Utf8JsonWriter writer, SourceUri source, FetchedConfig config, DateTimeOffset now)
+    /// <summary>The files a receipt lists; null when it is not a receipt this version wrote (then nothing is adopted).</summary>
+    public static IReadOnlyList<ReceiptEntry>? Parse(ReadOnlyMemory<byte> json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("version", out var version) || version.GetInt32() != 1)
+            {
+                return null;
+            }
+
+            return root.GetProperty("files").EnumerateArray().Select(ReadFile).ToList();
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static ReceiptEntry ReadFile(JsonElement file) => new(
+        file.GetProperty("name").GetString()!,
+        file.GetProperty("path").GetString()!,
+        file.GetProperty("objectKey").GetString()!,
+        file.GetProperty("versionId").GetString(),
+        file.GetProperty("etag").GetString()!,
+        file.GetProperty("generation").GetInt64(),
+        file.GetProperty("format").GetString()!,
+        file.GetProperty("kmsKeyArn").GetString()!,
+        file.GetProperty("ciphertextSha256").GetString()!,
+        file.GetProperty("size").GetInt64(),
+        DateTimeOffset.Parse(file.GetProperty("lastModified").GetString()!, CultureInfo.InvariantCulture),
+        DateTimeOffset.Parse(file.GetProperty("fetchedAt").GetString()!, CultureInfo.InvariantCulture));
+
+    private static void WriteFile(Utf8JsonWriter writer, ReceiptEntry entry)
     {
         writer.WriteStartObject();
-        writer.WriteString("name", config.File.Name);
-        writer.WriteString("path", config.File.Path);
-        writer.WriteString("objectKey", source.ObjectKey(config.File.Name));
-        writer.WriteString("versionId", config.Info.VersionId);
-        writer.WriteString("etag", config.Info.ETag);
-        writer.WriteNumber("generation", config.Opened.Envelope.Generation);
-        writer.WriteString("format", config.Opened.Envelope.Format.ToString());
-        writer.WriteString("kmsKeyArn", config.Opened.KeyArn);
-        writer.WriteString("ciphertextSha256", config.CiphertextSha256);
-        writer.WriteNumber("size", config.Info.Size);
-        writer.WriteString("lastModified", Time(config.Info.LastModified));
-        writer.WriteString("fetchedAt", Time(now));
+        writer.WriteString("name", entry.Name);
+        writer.WriteString("path", entry.Path);
+        writer.WriteString("objectKey", entry.ObjectKey);
+        writer.WriteString("versionId", entry.VersionId);
+        writer.WriteString("etag", entry.ETag);
+        writer.WriteNumber("generation", entry.Generation);
+        writer.WriteString("format", entry.Format);
+        writer.WriteString("kmsKeyArn", entry.KmsKeyArn);
+        writer.WriteString("ciphertextSha256", entry.CiphertextSha256);
+        writer.WriteNumber("size", entry.Size);
+        writer.WriteString("lastModified", Time(entry.LastModified));
+        writer.WriteString("fetchedAt", Time(entry.FetchedAt));
         writer.WriteEndObject();
     }
 
     private static string Time(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+}
+
+/// <summary>One delivered config as the receipt records it: the object version, never its content.</summary>
+public sealed record ReceiptEntry(
+    string Name,
+    string Path,
+    string ObjectKey,
+    string? VersionId,
+    string ETag,
+    long Generation,
+    string Format,
+    string KmsKeyArn,
+    string CiphertextSha256,
+    long Size,
+    DateTimeOffset LastModified,
+    DateTimeOffset FetchedAt)
+{
+    public static ReceiptEntry From(FetchedConfig config, SourceUri source, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(source);
+        return new(
+            config.File.Name,
+            config.File.Path,
+            source.ObjectKey(config.File.Name),
+            config.Info.VersionId,
+            config.Info.ETag,
+            config.Opened.Envelope.Generation,
+            config.Opened.Envelope.Format.ToString(),
+            config.Opened.KeyArn,
+            config.CiphertextSha256,
+            config.Info.Size,
+            config.Info.LastModified,
+            now);
+    }
 }

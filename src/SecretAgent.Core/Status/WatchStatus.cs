@@ -5,7 +5,7 @@ using SecretAgent.Core.Watch;
 namespace SecretAgent.Core.Status;
 
 /// <summary>One config the watcher serves; a required one makes the set incomplete until it is applied.</summary>
-public sealed record WatchedConfig(string Name, bool Required);
+public sealed record TrackedConfig(string Name, bool Required);
 
 /// <summary>Where the status document goes each round (the target writes it outside "..data", atomically).</summary>
 public interface IStatusSink
@@ -28,7 +28,7 @@ public sealed class WatchStatus : IWatchObserver
     private readonly DateTimeOffset _startedAt;
     private long _rounds;
 
-    public WatchStatus(IEnumerable<WatchedConfig> configs, TimeProvider clock, IStatusSink? sink = null, ILog? log = null)
+    public WatchStatus(IEnumerable<TrackedConfig> configs, TimeProvider clock, IStatusSink? sink = null, ILog? log = null)
     {
         ArgumentNullException.ThrowIfNull(configs);
         ArgumentNullException.ThrowIfNull(clock);

@@ -67,7 +67,7 @@ public sealed class SecretsTarget : ISecretsTarget, Status.IStatusSink
             // after the swap only removals are left.
             var links = LinkNewTopLevelNames(plan.TopLevelNames, staging);
             Swap(staging, links);
-            RemoveOldSet(current, plan.TopLevelNames, staging);
+            RemoveOldSet(current, plan.TopLevelNames);
         }
     }
 
@@ -253,17 +253,15 @@ public sealed class SecretsTarget : ISecretsTarget, Status.IStatusSink
         return created;
     }
 
-    // Not zeroed: an app may still be reading an old file through a descriptor it opened before the swap.
-    private void RemoveOldSet(PublishedSet previous, IReadOnlyList<string> keep, string liveStaging)
+    // The previous set's directory stays until the next publish (RemoveLeftovers takes it then, before writing):
+    // a reader that resolved "..data" just before this swap must not find its paths missing a moment later (the
+    // watcher swaps while the app runs). Peak usage is unchanged: old and new coexist during a publish anyway.
+    // Top-level names the new set lacks go now, so the app's paths show the new set exactly.
+    private void RemoveOldSet(PublishedSet previous, IReadOnlyList<string> keep)
     {
         foreach (var name in previous.UserLinks.Where(name => !keep.Contains(name)))
         {
             AfterSwap(name, () => _root.DeleteFileIfExists(name));
-        }
-
-        if (previous.LiveStaging is { } old && old != liveStaging)
-        {
-            AfterSwap(old, () => TreeRemover.Remove(_root, old, zeroFiles: false));
         }
     }
 

@@ -13,7 +13,7 @@ public sealed class HealthCheckTests
     [Fact]
     public void WhyNotReady_WhenARequiredConfigIsNotServed_NamesIt()
     {
-        var status = new WatchStatus([new WatchedConfig("db.json", true), new WatchedConfig("tls.key", true)], clock);
+        var status = new WatchStatus([new TrackedConfig("db.json", true), new TrackedConfig("tls.key", true)], clock);
         status.Applied("db.json", 1, "v1", Start);
 
         Assert.Contains("'tls.key' not delivered", HealthCheck.WhyNotReady(status.Snapshot(), null), StringComparison.Ordinal);
@@ -22,7 +22,7 @@ public sealed class HealthCheckTests
     [Fact]
     public void WhyNotReady_WithoutABound_StaysReadyHowEverStale()
     {
-        var status = new WatchStatus([new WatchedConfig("db.json", true)], clock);
+        var status = new WatchStatus([new TrackedConfig("db.json", true)], clock);
         status.Applied("db.json", 1, "v1", Start);
         status.Polled("db.json", PollOutcome.Failed, Errors.ErrorKind.Unavailable);
         clock.Advance(TimeSpan.FromDays(3));
@@ -33,7 +33,7 @@ public sealed class HealthCheckTests
     [Fact]
     public void WhyNotReady_WithABound_IsStaleOnlyPastIt()
     {
-        var status = new WatchStatus([new WatchedConfig("db.json", true)], clock);
+        var status = new WatchStatus([new TrackedConfig("db.json", true)], clock);
         status.Applied("db.json", 1, "v1", Start);
         clock.Advance(TimeSpan.FromSeconds(90));
         Assert.Null(HealthCheck.WhyNotReady(status.Snapshot(), TimeSpan.FromSeconds(90)));

@@ -68,7 +68,7 @@ public sealed partial class PrometheusTextTests
     [Fact]
     public void Write_WhenAConfigNameHoldsQuotesAndNewlines_EachSampleStaysOneParsableLine()
     {
-        var status = new WatchStatus([new WatchedConfig("evil\"} 1\nsecret_agent_complete 0", true)], new ManualClock(Start));
+        var status = new WatchStatus([new TrackedConfig("evil\"} 1\nsecret_agent_complete 0", true)], new ManualClock(Start));
         status.Polled("evil\"} 1\nsecret_agent_complete 0", PollOutcome.Unchanged);
 
         var text = PrometheusText.Write(status.Snapshot(), null);
@@ -81,7 +81,7 @@ public sealed partial class PrometheusTextTests
     private static WatchStatus Busy()
     {
         var clock = new ManualClock(Start);
-        var status = new WatchStatus([new WatchedConfig("db.json", true)], clock);
+        var status = new WatchStatus([new TrackedConfig("db.json", true)], clock);
         status.Decrypted("db.json");
         status.Applied("db.json", 4, "v4", Start);
         clock.Advance(TimeSpan.FromSeconds(30));

@@ -19,7 +19,7 @@ public sealed class StatusListenerTests : IAsyncDisposable
 
     public StatusListenerTests()
     {
-        status = new WatchStatus([new WatchedConfig("db.json", true)], clock);
+        status = new WatchStatus([new TrackedConfig("db.json", true)], clock);
         listener = StatusListener.Start(new IPEndPoint(IPAddress.Loopback, 0), status, () => Interlocked.Increment(ref refreshes) > 0, TimeSpan.FromMinutes(5), clock, new RecordingLog());
     }
 

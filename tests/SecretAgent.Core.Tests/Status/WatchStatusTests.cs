@@ -73,7 +73,7 @@ public sealed class WatchStatusTests
         status.Applied("db.json", 1, "v1", Start);
         Assert.True(status.Snapshot().Complete);
 
-        var incomplete = New(new WatchedConfig("tls.key", Required: true));
+        var incomplete = New(new TrackedConfig("tls.key", Required: true));
         incomplete.Applied("db.json", 1, "v1", Start);
         Assert.False(incomplete.Snapshot().Complete);
     }
@@ -97,7 +97,7 @@ public sealed class WatchStatusTests
     public void RoundCompleted_WhenTheSinkFails_LogsAndDoesNotThrow()
     {
         var log = new RecordingLog();
-        var status = new WatchStatus([new WatchedConfig("db.json", true)], clock, new RecordingSink(fail: true), log);
+        var status = new WatchStatus([new TrackedConfig("db.json", true)], clock, new RecordingSink(fail: true), log);
 
         status.RoundCompleted(Start);
 
@@ -153,6 +153,6 @@ public sealed class WatchStatusTests
     private static JsonElement Config(JsonDocument json, string name) =>
         json.RootElement.GetProperty("configs").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
 
-    private WatchStatus New(params WatchedConfig[] more) =>
-        new([new WatchedConfig("db.json", true), new WatchedConfig("extra.json", false), .. more], clock, sink);
+    private WatchStatus New(params TrackedConfig[] more) =>
+        new([new TrackedConfig("db.json", true), new TrackedConfig("extra.json", false), .. more], clock, sink);
 }

@@ -96,7 +96,7 @@ public sealed partial class SecretsTargetPublishTests
     }
 
     [TmpfsFact]
-    public void Publish_Twice_ReplacesSetRemovesDroppedNamesAndOldStaging()
+    public void Publish_Twice_ReplacesSetRemovesDroppedNamesAndKeepsOldStagingUntilTheNextSwap()
     {
         using var dir = TargetDirectory.OnTmpfs();
         using var target = SecretsTarget.Open(dir.Path, allowDisk: false);
@@ -107,11 +107,18 @@ public sealed partial class SecretsTargetPublishTests
 
         var staging = dir.LinkText("..data")!;
         Assert.NotEqual(oldStaging, staging);
-        dir.AssertEntries("..data", "..lock", "database.json", "new.txt", "tls", staging);
+
+        // A reader that resolved "..data" just before the swap still finds its files.
+        dir.AssertEntries("..data", "..lock", "database.json", "new.txt", "tls", staging, oldStaging);
+        Assert.True(System.IO.File.Exists(dir.Combine(oldStaging, "database.json")));
+
         Assert.Equal("two", Read(dir.Combine("database.json")));
         Assert.Equal(Octal("440"), Stat(dir.Combine("..data", "database.json")).Permissions);
         Assert.Equal("CERT-2", Read(dir.Combine("tls", "cert.pem")));
         Assert.False(Path.Exists(dir.Combine("tls", "key.pem")));
+
+        target.Publish([File("database.json", "three", "440")], owner: null);
+        dir.AssertEntries("..data", "..lock", "database.json", dir.LinkText("..data")!, staging);
     }
 
     [TmpfsFact]
@@ -168,10 +175,11 @@ public sealed partial class SecretsTargetPublishTests
         using var dir = TargetDirectory.OnTmpfs();
         using var target = SecretsTarget.Open(dir.Path, allowDisk: false);
         target.Publish(FirstSet, owner: null);
+        var first = dir.LinkText("..data")!;
 
         target.Publish([], owner: null);
 
-        dir.AssertEntries("..data", "..lock", dir.LinkText("..data")!);
+        dir.AssertEntries("..data", "..lock", dir.LinkText("..data")!, first);
     }
 
     [GeneratedRegex(@"^\.\.\d{4}_\d{2}_\d{2}_\d{2}_\d{2}_\d{2}\.[0-9a-f]{8}$")]

@@ -136,7 +136,7 @@ public sealed class AgentHealthTests : IDisposable
     // What a watcher would have written, through the same observer and document code.
     private void WriteStatus(DateTimeOffset lastSuccess, bool complete)
     {
-        var status = new WatchStatus([new WatchedConfig("db.json", true), new WatchedConfig("tls.key", true)], new FixedClock(lastSuccess));
+        var status = new WatchStatus([new TrackedConfig("db.json", true), new TrackedConfig("tls.key", true)], new FixedClock(lastSuccess));
         status.Applied("db.json", 1, "v1", lastSuccess);
         if (complete)
         {

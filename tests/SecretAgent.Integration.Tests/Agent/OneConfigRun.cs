@@ -21,6 +21,8 @@ internal sealed class OneConfigRun : IDisposable
 
     public string Target { get; }
 
+    public string ManifestPath => manifest;
+
     /// <summary>Where the config lands when the run succeeds.</summary>
     public string ConfigPath => Path.Combine(Target, Name);
 

@@ -16,10 +16,17 @@ internal sealed class InMemoryObjectReader(SourceUri source) : IObjectReader
 {
     private readonly ConcurrentDictionary<string, FetchedObject> objects = new(StringComparer.Ordinal);
     private int versions;
+    private int gets;
 
     public SourceUri Source { get; } = source;
 
     public Func<string, CancellationToken, Task>? BeforeGet { get; set; }
+
+    /// <summary>How many GETs were made (conditional ones included).</summary>
+    public int Gets => gets;
+
+    /// <summary>Deletes the object (a GET then finds nothing).</summary>
+    public void Remove(string name) => objects.TryRemove(Source.ObjectKey(name), out _);
 
     public void Put(string name, byte[] body, IReadOnlyDictionary<string, string> metadata)
     {
@@ -37,7 +44,13 @@ internal sealed class InMemoryObjectReader(SourceUri source) : IObjectReader
             await hook(request.Key, cancellationToken);
         }
 
+        Interlocked.Increment(ref gets);
         var stored = Find(request.Key) ?? throw new SecretAgentException(ErrorKind.NotFound, $"object {Source.Scope}{request.Key} not found");
+        if (request.IfNoneMatch is not null && string.Equals(request.IfNoneMatch, stored.Info.ETag, StringComparison.Ordinal))
+        {
+            return FetchResult.NotModified;
+        }
+
         return stored.Body.Length > request.MaxBytes
             ? throw new SecretAgentException(ErrorKind.Integrity, $"object {request.Key} is over {request.MaxBytes} bytes")
             : new FetchResult(stored with { Body = (byte[])stored.Body.Clone() });
