@@ -129,7 +129,7 @@ public static class SettingsCatalog
 
     // The admin tool's settings (recursive on its root command). Same flags and variables, its own meaning.
     public static readonly Setting AdminSource = new("--source", "SECRET_AGENT_SOURCE", null, "Where configs are stored: s3://bucket/prefix/ or file:///dir/", Programs.Admin) { HelpName = "URI" };
-    public static readonly Setting AdminKmsKeyId = new("--kms-key-id", "SECRET_AGENT_KMS_KEY_ID", null, "KMS key id, ARN or alias/name to encrypt with (put) or to require (get)", Programs.Admin) { HelpName = "KEY" };
+    public static readonly Setting AdminKmsKeyId = new("--kms-key-id", "SECRET_AGENT_KMS_KEY_ID", null, "KMS key id, ARN or alias/name to encrypt with (put, rollback, rotate) or to require (get, verify)", Programs.Admin) { HelpName = "KEY" };
     public static readonly Setting AdminJson = new("--json", null, null, "Print the result as JSON on stdout", Programs.Admin);
 
     /// <summary>"1": an unexpected failure shows the whole exception, not only its type (both programs).</summary>
