@@ -2,7 +2,10 @@ using System.CommandLine;
 using SecretAgent.Aws;
 using SecretAgent.Cli;
 using SecretAgent.Core.Delivery;
+using SecretAgent.Core.Errors;
 using SecretAgent.Core.Keys;
+using SecretAgent.Core.Logging;
+using SecretAgent.Core.Notify;
 using SecretAgent.Core.Processes;
 using SecretAgent.Core.Storage;
 using SecretAgent.Core.Target;
@@ -33,6 +36,24 @@ internal static class AgentComposition
         parse.GetValue(AgentOptions.MaxSize),
         parse.GetValue(AgentOptions.Owner) is { } owner ? FileOwner.Parse(owner) : null,
         AgentOptions.TimeoutSeconds(parse));
+
+    /// <summary>
+    /// The notifier the watcher calls once per swap (watch, and run --supervise --watch): the --notify-* targets and,
+    /// given <paramref name="app"/>, its --on-change, behind debounce and --splay. <c>await using</c> it for the
+    /// watch. Throws a Usage error (64) for bad notify options, or --on-change without --supervise.
+    /// </summary>
+    public static ScheduledNotifier Notifier(ParseResult parse, ILog log, SupervisedApp? app)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        var onChange = AgentOptions.OnChangeOf(parse);
+        if (onChange is not null && (app is null || !parse.GetValue(AgentOptions.Supervise)))
+        {
+            throw new SecretAgentException(ErrorKind.Usage, $"{SettingsCatalog.OnChange.Flag} needs {SettingsCatalog.Supervise.Flag} (and --watch)");
+        }
+
+        IChangeNotifier[] extra = onChange is null || app is null ? [] : [new SupervisedAppNotifier(app, onChange, log)];
+        return ChangeNotifiers.Create(AgentOptions.Notify(parse), log, TimeProvider.System, Random.Shared, extra);
+    }
 
     public static ISecretsTarget OpenTarget(AgentContext context, ParseResult parse) =>
         SecretsTarget.Open(context.Settings.Dir, parse.GetValue(AgentOptions.AllowDisk), $"pass {SettingsCatalog.AllowDisk.Flag}");
