@@ -115,13 +115,13 @@ public sealed class AgentHealthTests : IDisposable
     [Theory]
     [InlineData("0")]
     [InlineData("5x")]
-    [InlineData("25h")]
+    [InlineData("721h")]
     public void Health_WithABadMaxStale_IsAUsageError(string value)
     {
         var result = world.Agent("health", "--max-stale", value);
 
         Assert.Equal(64, result.ExitCode);
-        Assert.Contains("--max-stale or SECRET_AGENT_MAX_STALE must be a duration", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--max-stale must be", result.Stderr, StringComparison.Ordinal);
     }
 
     private async Task FetchAsync()
