@@ -11,7 +11,7 @@ namespace SecretAgent.Agent;
 internal static class StatusWiring
 {
     public static WatchStatus Observer(AgentContext context, ISecretsTarget target) => new(
-        context.Manifest.Files.Select(file => new WatchedConfig(file.Name, Required: !file.Optional)),
+        context.Manifest.Files.Select(file => new TrackedConfig(file.Name, Required: !file.Optional)),
         TimeProvider.System,
         target as IStatusSink,
         context.Log);

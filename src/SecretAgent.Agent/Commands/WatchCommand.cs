@@ -21,7 +21,8 @@ internal static class WatchCommand
         AgentOptions.AddCommon(command);
         AgentOptions.AddDelivery(command);
         command.Options.Add(AgentOptions.Interval);
-        command.Options.Add(AgentOptions.MaxStale);
+        AgentOptions.AddStatus(command);
+        AgentOptions.AddNotify(command);
         command.SetAction((parse, _) => RunAsync(parse));
         return command;
     }
@@ -37,11 +38,18 @@ internal static class WatchCommand
             parse.GetValue(AgentOptions.Interval) ?? SettingsCatalog.DefaultInterval,
             AgentOptions.MaxStaleBound(parse),
             floors);
-        var seams = new WatchSeams(AgentComposition.Seams(context, target, new AppLauncher(false, new SuperviseOptions(false))), NoObserver.Instance, NoNotification.Instance)
+        var status = StatusWiring.Observer(context, target);
+        await using var notifier = AgentComposition.Notifier(parse, context.Log, app: null);
+        var seams = new WatchSeams(AgentComposition.Seams(context, target, new AppLauncher(false, new SuperviseOptions(false))), status, notifier)
         {
             Adopted = AdoptedSet.TryRead(target.Path, context.Manifest.Files, context.Log),
         };
         using var watcher = new ConfigWatcher(request, seams);
+        await using var listener = StatusWiring.Listen(parse, context, status, () =>
+        {
+            watcher.RequestRefresh();
+            return true;
+        });
         using var refresh = PosixSignalRegistration.Create((PosixSignal)LinuxAbi.SigUsr1, signal =>
         {
             signal.Cancel = true;
