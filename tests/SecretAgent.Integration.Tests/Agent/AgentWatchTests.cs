@@ -50,6 +50,42 @@ public sealed class AgentWatchTests : IDisposable
     }
 
     [Fact]
+    public async Task Watch_ServesMetricsAndRefresh_AndRunsTheNotifyCommandAfterASwap()
+    {
+        using var world = await AdminWorld.CreateAsync(moto);
+        world.Put(Name, "CANARY-listen-v1");
+        using var proxy = new FaultProxy(moto.Endpoint);
+        var notified = Path.Combine(Path.GetTempPath(), $"sa-notified-{Guid.NewGuid():N}");
+        var port = FreePort();
+        using var agent = Start(world, proxy, "--interval", "1h", "--listen", $"127.0.0.1:{port}", "--notify-command", $"touch {notified}");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = Deadline };
+        try
+        {
+            await WaitForContentAsync(agent, "CANARY-listen-v1");
+            await WaitUntilAsync(agent, () => Metrics(http).Contains($"secret_agent_generation{{config=\"{Name}\"}} 1", StringComparison.Ordinal), "generation 1 in /metrics");
+            Assert.False(File.Exists(notified), "the first set is not a change to tell the app about");
+
+            world.Put(Name, "CANARY-listen-v2");
+            using var refresh = await http.PostAsync(new Uri("refresh", UriKind.Relative), null);
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, refresh.StatusCode);
+
+            await WaitForContentAsync(agent, "CANARY-listen-v2");
+            await WaitUntilAsync(agent, () => File.Exists(notified), "the notify command");
+            var metrics = Metrics(http);
+            Assert.Contains($"secret_agent_generation{{config=\"{Name}\"}} 2", metrics, StringComparison.Ordinal);
+            Assert.Contains($"secret_agent_changes_applied_total{{config=\"{Name}\"}} 2", metrics, StringComparison.Ordinal);
+            Assert.DoesNotContain("CANARY", metrics, StringComparison.Ordinal);
+            using var ready = await http.GetAsync(new Uri("readyz", UriKind.Relative));
+            Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
+            await StopAsync(agent, "CANARY-listen-v2");
+        }
+        finally
+        {
+            File.Delete(notified);
+        }
+    }
+
+    [Fact]
     public async Task Watch_PollsAtOnceOnSigusr1()
     {
         using var world = await AdminWorld.CreateAsync(moto);
@@ -84,6 +120,15 @@ public sealed class AgentWatchTests : IDisposable
         var stderr = await StopAsync(agent, "CANARY-floor-v2");
         Assert.Single(stderr.Split('\n'), l => l.Contains("new version refused", StringComparison.Ordinal) && l.Contains("below the required 2", StringComparison.Ordinal));
         Assert.DoesNotContain("CANARY", stderr, StringComparison.Ordinal);
+    }
+
+    private static string Metrics(HttpClient http) => http.GetStringAsync(new Uri("metrics", UriKind.Relative)).GetAwaiter().GetResult();
+
+    private static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private static int Gets(FaultProxy proxy) => proxy.Count(Requests.S3("GET", Name));
