@@ -119,6 +119,13 @@ public sealed class ConfigWatcher : IDisposable
         var due = configs.Where(c => c.NextAttempt <= now).ToList();
         var polls = await PollAllAsync(due.Select(c => PollOneAsync(c, cancellationToken)));
         var changed = polls.Where(p => p.Outcome == PollOutcome.Changed).ToList();
+
+        // A rotated config's new entry goes into this round's receipt if there is a swap.
+        foreach (var poll in polls.Where(p => p.Outcome == PollOutcome.SameContent))
+        {
+            poll.Config.MakeLive(poll.Version!);
+        }
+
         if (changed.Count > 0 && Swap(changed) is { } failure)
         {
             polls = polls.Select(p => p.Outcome == PollOutcome.Changed ? p with { Outcome = PollOutcome.Failed, Failure = failure, Version = null } : p).ToList();

@@ -63,6 +63,7 @@ public sealed class ConfigWatcherTests : IDisposable
         await watcher.PollRoundAsync(default);
 
         Assert.Equal(unwrapsAtStart, keys.HandedOut.Count);
+        Assert.Equal(2, reader.NotModifiedAnswers);
         Assert.Equal(1, target.Publishes);
         Assert.Equal(0, notifier.Count);
         Assert.Equal([PollOutcome.Unchanged, PollOutcome.Unchanged], observer.Outcomes("a.yaml"));

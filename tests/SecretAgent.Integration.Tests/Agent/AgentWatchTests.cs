@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using SecretAgent.Integration.Tests.Admin;
 using SecretAgent.Integration.Tests.Moto;
 
@@ -120,6 +121,36 @@ public sealed class AgentWatchTests : IDisposable
         var stderr = await StopAsync(agent, "CANARY-floor-v2");
         Assert.Single(stderr.Split('\n'), l => l.Contains("new version refused", StringComparison.Ordinal) && l.Contains("below the required 2", StringComparison.Ordinal));
         Assert.DoesNotContain("CANARY", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Watch_RestartedWithS3Down_AdoptsTheSetInTheTarget_ServesItAndKeepsItsFloor()
+    {
+        using var world = await AdminWorld.CreateAsync(moto);
+        var first = world.Put(Name, "CANARY-adopt-v1");
+        world.Put(Name, "CANARY-adopt-v2");
+        using (var proxy = new FaultProxy(moto.Endpoint))
+        {
+            using var agent = Start(world, proxy, "--interval", "1s");
+            await WaitForContentAsync(agent, "CANARY-adopt-v2");
+            await StopAsync(agent, "CANARY-adopt-v2");
+        }
+
+        using var down = new FaultProxy(moto.Endpoint);
+        var s3Down = new StrongBox<bool>(true);
+        var failing = down.On(r => s3Down.Value && Requests.S3()(r), FaultAction.Respond(503, "Service Unavailable"));
+        using var restarted = Start(world, down, "--interval", "1s", "--timeout", "2s");
+        await WaitUntilAsync(restarted, () => failing.Hits >= 2, "failed polls after the restart");
+        Assert.Equal("CANARY-adopt-v2", await File.ReadAllTextAsync(run.ConfigPath));
+
+        // S3 back, with generation 1 restored as the newest version: the adopted generation 2 is the floor.
+        s3Down.Value = false;
+        await RestoreAsync(world, first.GetProperty("versionId").GetString()!);
+        var gets = Gets(down);
+        await WaitUntilAsync(restarted, () => Gets(down) >= gets + 2, "polls after S3 came back");
+        var stderr = await StopAsync(restarted, "CANARY-adopt-v2");
+        Assert.Contains("adopted the set in the target", stderr, StringComparison.Ordinal);
+        Assert.Contains("below the required 2", stderr, StringComparison.Ordinal);
     }
 
     private static string Metrics(HttpClient http) => http.GetStringAsync(new Uri("metrics", UriKind.Relative)).GetAwaiter().GetResult();

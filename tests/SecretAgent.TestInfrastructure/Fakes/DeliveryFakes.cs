@@ -17,6 +17,7 @@ internal sealed class InMemoryObjectReader(SourceUri source) : IObjectReader
     private readonly ConcurrentDictionary<string, FetchedObject> objects = new(StringComparer.Ordinal);
     private int versions;
     private int gets;
+    private int notModified;
 
     public SourceUri Source { get; } = source;
 
@@ -24,6 +25,9 @@ internal sealed class InMemoryObjectReader(SourceUri source) : IObjectReader
 
     /// <summary>How many GETs were made (conditional ones included).</summary>
     public int Gets => gets;
+
+    /// <summary>How many conditional GETs were answered "not modified" (no body sent).</summary>
+    public int NotModifiedAnswers => notModified;
 
     /// <summary>Deletes the object (a GET then finds nothing).</summary>
     public void Remove(string name) => objects.TryRemove(Source.ObjectKey(name), out _);
@@ -48,6 +52,7 @@ internal sealed class InMemoryObjectReader(SourceUri source) : IObjectReader
         var stored = Find(request.Key) ?? throw new SecretAgentException(ErrorKind.NotFound, $"object {Source.Scope}{request.Key} not found");
         if (request.IfNoneMatch is not null && string.Equals(request.IfNoneMatch, stored.Info.ETag, StringComparison.Ordinal))
         {
+            Interlocked.Increment(ref notModified);
             return FetchResult.NotModified;
         }
 
