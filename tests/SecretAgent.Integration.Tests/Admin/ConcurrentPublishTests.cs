@@ -24,7 +24,7 @@ public sealed class ConcurrentPublishTests(MotoServer moto)
         }
 
         // Both HEADs happen before either PUT: the race is forced, not hoped for.
-        var store = new HeadBarrierStore(world.Store(), participants: 2);
+        using var store = new HeadBarrierStore(world.Store(), participants: 2);
         var publishers = Enumerable.Range(0, 2).Select(i =>
             new ConfigPublisher(store, keys).PublishAsync(ConfigName.Parse("app.yaml"), System.Text.Encoding.UTF8.GetBytes($"content {i}"), world.KeyAlias, EnvelopeFormat.V3, default));
         var outcomes = await Task.WhenAll(publishers.Select(CaptureAsync));
@@ -74,12 +74,15 @@ public sealed class ConcurrentPublishTests(MotoServer moto)
     }
 
     /// <summary>Holds every HEAD until <c>participants</c> HEADs have arrived; everything else passes through.</summary>
-    private sealed class HeadBarrierStore(IObjectStore inner, int participants) : IObjectStore
+    private sealed class HeadBarrierStore(IObjectStore inner, int participants) : IObjectStore, IDisposable
     {
         private readonly TaskCompletionSource allArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly SemaphoreSlim putGate = new(1, 1);
         private int arrived;
 
         public SourceUri Source => inner.Source;
+
+        public void Dispose() => putGate.Dispose();
 
         public async Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken)
         {
@@ -95,8 +98,21 @@ public sealed class ConcurrentPublishTests(MotoServer moto)
 
         public Task<FetchResult> GetAsync(GetRequest request, CancellationToken cancellationToken) => inner.GetAsync(request, cancellationToken);
 
-        public Task<ObjectInfo> PutAsync(string key, ReadOnlyMemory<byte> body, IReadOnlyDictionary<string, string> metadata, string? ifMatchETag, CancellationToken cancellationToken) =>
-            inner.PutAsync(key, body, metadata, ifMatchETag, cancellationToken);
+        // The PUTs go one after the other: both publishers have read the same state (the race under test), and
+        // the conditional write must refuse the second. Two PUTs at the same instant test the store's own atomicity,
+        // which S3 guarantees and moto's threaded server does not (it let both through once in CI).
+        public async Task<ObjectInfo> PutAsync(string key, ReadOnlyMemory<byte> body, IReadOnlyDictionary<string, string> metadata, string? ifMatchETag, CancellationToken cancellationToken)
+        {
+            await putGate.WaitAsync(cancellationToken);
+            try
+            {
+                return await inner.PutAsync(key, body, metadata, ifMatchETag, cancellationToken);
+            }
+            finally
+            {
+                putGate.Release();
+            }
+        }
 
         public Task<IReadOnlyList<ObjectInfo>> ListAsync(CancellationToken cancellationToken) => inner.ListAsync(cancellationToken);
 
