@@ -29,6 +29,7 @@ internal static class AgentOptions
     public static readonly Option<TimeSpan?> MaxStale = SettingsCatalog.MaxStale.ToDurationOption(MinMaxStale, MaxMaxStale);
     public static readonly Option<bool> Supervise = SettingsCatalog.Supervise.ToOption<bool>();
     public static readonly Option<bool> ProcessGroup = SettingsCatalog.ProcessGroup.ToOption<bool>();
+    public static readonly Option<bool> Watch = SettingsCatalog.Watch.ToOption<bool>();
     public static readonly Option<bool> KeepAwsEnv = SettingsCatalog.KeepAwsEnv.ToOption<bool>();
     public static readonly Option<string?> Listen = SettingsCatalog.Listen.ToOption<string?>();
     public static readonly Option<bool> ListenRemote = SettingsCatalog.ListenRemote.ToOption<bool>();
@@ -134,8 +135,40 @@ internal static class AgentOptions
     }
 
 
-    /// <summary>run --supervise --watch's: --on-change (the lead adds it to run with --watch).</summary>
-    public static void AddOnChange(Command command) => command.Options.Add(OnChange);
+    /// <summary>
+    /// run's --watch and everything it brings from watch (--interval, the status and notify options, --on-change).
+    /// </summary>
+    public static void AddWatch(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Options.Add(Watch);
+        command.Options.Add(Interval);
+        AddStatus(command);
+        AddNotify(command);
+        command.Options.Add(OnChange);
+    }
+
+    /// <summary>
+    /// Whether run watches: --watch needs --supervise (the agent must stay to watch), and the watch's own options
+    /// need --watch (silently ignoring --interval on a plain run would hide a mistake). Usage errors (64).
+    /// </summary>
+    public static bool RunWatches(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        var watch = parse.GetValue(Watch);
+        if (watch && !parse.GetValue(Supervise))
+        {
+            throw new SecretAgentException(ErrorKind.Usage, $"{SettingsCatalog.Watch.Flag} needs {SettingsCatalog.Supervise.Flag}: the agent must stay to keep the configs current (run --supervise --watch -- COMMAND)");
+        }
+
+        Option[] watchOnly = [Interval, Listen, ListenRemote, MaxStale, NotifyPidFile, NotifyProcess, NotifySignal, NotifyCommand, NotifyUrl, Splay, OnChange];
+        if (!watch && watchOnly.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } stray)
+        {
+            throw new SecretAgentException(ErrorKind.Usage, $"{stray.Name} needs {SettingsCatalog.Supervise.Flag} {SettingsCatalog.Watch.Flag} with run");
+        }
+
+        return watch;
+    }
 
     /// <summary>The notify options as given; <see cref="ChangeNotifiers.Create"/> checks them (Usage, 64).</summary>
     public static NotifyOptions Notify(ParseResult parse) => new(

@@ -106,6 +106,7 @@ public static class SettingsCatalog
     public static readonly Setting MinGenerations = new(null, "SECRET_AGENT_MIN_GENERATIONS", null, "Rollback floors per config, name=generation,name=generation (raise without rebuilding images)", Programs.Agent);
     public static readonly Setting Supervise = new("--supervise", null, null, "Stay as PID 1: start the app, forward signals, reap zombies, mirror its exit status", Programs.Agent);
     public static readonly Setting ProcessGroup = new("--process-group", null, null, "With --supervise, run the app in its own session and forward signals to its whole process group", Programs.Agent);
+    public static readonly Setting Watch = new("--watch", null, null, "With --supervise: keep the configs current while the app runs (watch's polling, status and notify options apply)", Programs.Agent);
     public static readonly Setting KeepAwsEnv = new("--keep-aws-env", null, null, "Keep AWS credential variables in the app's environment", Programs.Agent);
 
     // The watcher's status: health, readiness and the listener.
@@ -137,7 +138,7 @@ public static class SettingsCatalog
 
     public static IReadOnlyList<Setting> All { get; } =
     [
-        Manifest, Source, KmsKeyIds, Dir, LogFormat, AllowDisk, Owner, Timeout, MaxSize, Interval, MaxStale, MinGenerations, Supervise, ProcessGroup, KeepAwsEnv,
+        Manifest, Source, KmsKeyIds, Dir, LogFormat, AllowDisk, Owner, Timeout, MaxSize, Interval, MaxStale, MinGenerations, Supervise, ProcessGroup, Watch, KeepAwsEnv,
         Listen, ListenRemote,
         NotifyPidFile, NotifyProcess, NotifySignal, NotifyCommand, NotifyUrl, Splay, OnChange,
         KmsGrantTokens, AdminSource, AdminKmsKeyId, AdminJson, Debug,

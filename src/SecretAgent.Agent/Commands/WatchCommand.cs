@@ -1,7 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
-using SecretAgent.Cli;
-using SecretAgent.Core.Posix;
 using SecretAgent.Core.Processes;
 using SecretAgent.Core.Watch;
 
@@ -29,38 +26,21 @@ internal static class WatchCommand
 
     private static async Task<int> RunAsync(ParseResult parse)
     {
+        // First, so an early USR1 is a poll, never the agent's death (its default action terminates).
+        using var refresh = new RefreshSignal();
         var context = AgentContext.Load(parse);
-        var floors = GenerationFloors.Parse(SettingsCatalog.MinGenerations.Read(CliEnvironment.Read), SettingsCatalog.MinGenerations.Variable!);
         using var target = AgentComposition.OpenTarget(context, parse);
         using var signals = new SignalCancellation();
-        var request = new WatchRequest(
-            AgentComposition.Request(context, parse),
-            parse.GetValue(AgentOptions.Interval) ?? SettingsCatalog.DefaultInterval,
-            AgentOptions.MaxStaleBound(parse),
-            floors);
-        var status = StatusWiring.Observer(context, target);
-        await using var notifier = AgentComposition.Notifier(parse, context.Log, app: null);
-        var seams = new WatchSeams(AgentComposition.Seams(context, target, new AppLauncher(false, new SuperviseOptions(false))), status, notifier)
-        {
-            Adopted = AdoptedSet.TryRead(target.Path, context.Manifest.Files, context.Log),
-        };
-        using var watcher = new ConfigWatcher(request, seams);
-        await using var listener = StatusWiring.Listen(parse, context, status, () =>
-        {
-            watcher.RequestRefresh();
-            return true;
-        });
-        using var refresh = PosixSignalRegistration.Create((PosixSignal)LinuxAbi.SigUsr1, signal =>
-        {
-            signal.Cancel = true;
-            watcher.RequestRefresh();
-        });
+        var delivery = AgentComposition.Seams(context, target, new AppLauncher(false, new SuperviseOptions(false)));
+        var adopted = AdoptedSet.TryRead(target.Path, context.Manifest.Files, context.Log);
+        await using var session = await WatchSession.CreateAsync(parse, context, delivery, app: null, adopted);
+        refresh.Attach(session.Watcher.RequestRefresh);
         await AgentComposition.UnderSignalsAsync(signals, async ct =>
         {
-            await watcher.StartAsync(ct);
+            await session.Watcher.StartAsync(ct);
             return 0;
         });
-        await watcher.WatchAsync(signals.Token);
+        await session.Watcher.WatchAsync(signals.Token);
         return 0;
     }
 }

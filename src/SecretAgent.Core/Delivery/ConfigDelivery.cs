@@ -65,7 +65,18 @@ public static class ConfigDelivery
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(seams);
         var delivery = await DeliverAsync(request.Delivery, seams, cancellationToken);
-        var environment = AppEnvironment.Build(seams.Environment, delivery.Environment, request.KeepAwsCredentials);
+        return await LaunchAsync(request, seams, delivery.Environment);
+    }
+
+    /// <summary>
+    /// Starts the app of a delivered set (run, and run --supervise --watch after the watcher's start) with the
+    /// env-file variables <paramref name="additions"/>; clears the target if the app never ran.
+    /// </summary>
+    public static async Task<int> LaunchAsync(RunRequest request, DeliverySeams seams, IEnumerable<KeyValuePair<string, string>> additions)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(seams);
+        var environment = AppEnvironment.Build(seams.Environment, additions, request.KeepAwsCredentials);
         var spec = new LaunchSpec(request.Command[0], request.Command.Skip(1).ToArray(), environment);
         try
         {

@@ -99,16 +99,19 @@ public static class EnvelopeReader
         ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(expected);
         var envelope = Inspect(stored.Info.Metadata, expected).Verified();
-        using var dataKey = await UnwrapAsync(envelope, expected.Name, allowedKeyIds, keys, cancellationToken);
-        var plaintext = ContentDecryptor.Decrypt(envelope, dataKey.Plaintext, stored.Body, expected.Name, allocate ?? OpenedObject.Pinned);
-        return new OpenedObject(plaintext, envelope, dataKey.KeyArn);
+        var (dataKey, keyId) = await UnwrapAsync(envelope, expected.Name, allowedKeyIds, keys, cancellationToken);
+        using (dataKey)
+        {
+            var plaintext = ContentDecryptor.Decrypt(envelope, dataKey.Plaintext, stored.Body, expected.Name, allocate ?? OpenedObject.Pinned);
+            return new OpenedObject(plaintext, envelope, dataKey.KeyArn) { KeyId = keyId };
+        }
     }
 
     /// <summary>
     /// Tries each allowed key id in order, always pinned, so KMS never decrypts under a key outside the allowlist.
-    /// A refusal that concerns one key moves on to the next (<see cref="KeyAttempts"/>).
+    /// A refusal that concerns one key moves on to the next (<see cref="KeyAttempts"/>). Returns the id that worked.
     /// </summary>
-    private static async Task<DataKey> UnwrapAsync(
+    private static async Task<(DataKey Key, string KeyId)> UnwrapAsync(
         Envelope envelope, string config, IReadOnlyList<string> allowedKeyIds, IKeyUnwrapper keys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(allowedKeyIds);
@@ -123,7 +126,7 @@ public static class EnvelopeReader
         {
             try
             {
-                return await keys.DecryptAsync(envelope.EncryptedDataKey, keyId, envelope.Context, cancellationToken);
+                return (await keys.DecryptAsync(envelope.EncryptedDataKey, keyId, envelope.Context, cancellationToken), keyId);
             }
             catch (SecretAgentException ex) when (KeyAttempts.MovesOn(ex))
             {

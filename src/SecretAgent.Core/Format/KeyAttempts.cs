@@ -17,6 +17,22 @@ internal sealed class KeyAttempts
     public void Add(SecretAgentException refusal) => refusals.Add(refusal);
 
     /// <summary>
+    /// The order to try an allowlist in for a config: the entry that last unwrapped it first, then the others in
+    /// their configured order. After a rotation to a new key the watcher pays the fall-through once (old key refused,
+    /// new key works), and from then on one Decrypt per change, not one per key before it in the list.
+    /// </summary>
+    public static IReadOnlyList<string> LastWorkedFirst(IReadOnlyList<string> allowed, string? lastWorked)
+    {
+        ArgumentNullException.ThrowIfNull(allowed);
+        if (lastWorked is null || allowed.Count < 2 || allowed[0] == lastWorked || !allowed.Contains(lastWorked))
+        {
+            return allowed;
+        }
+
+        return [lastWorked, .. allowed.Where(id => id != lastWorked)];
+    }
+
+    /// <summary>
     /// One key: its own error. Several: one line naming each key's cause, with the most telling kind. A key we may
     /// not use (77) says more than "encrypted under another key" (65, expected for all but one key of a list), which
     /// says more than a key that does not exist (66, most likely a typo in the list).

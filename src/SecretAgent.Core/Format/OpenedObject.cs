@@ -32,6 +32,9 @@ public sealed class OpenedObject : IDisposable
     /// <summary>The key ARN the key service reported on Decrypt.</summary>
     public string KeyArn { get; }
 
+    /// <summary>The allowlist entry (as configured: id, alias or ARN) that unwrapped the data key.</summary>
+    public string? KeyId { get; init; }
+
     public void Dispose() => CryptographicOperations.ZeroMemory(plaintext);
 
     /// <summary>The default <see cref="PlaintextAllocator"/>: a buffer the GC never moves.</summary>

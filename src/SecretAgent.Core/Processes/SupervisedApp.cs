@@ -19,6 +19,7 @@ public sealed class SupervisedApp(TimeSpan grace)
     private SignalForwarder? forwarder;
     private TaskCompletionSource request = New();
     private TaskCompletionSource nextStart = New();
+    private readonly TaskCompletionSource firstStart = New();
     private bool ended;
 
     public SupervisedApp()
@@ -30,6 +31,9 @@ public sealed class SupervisedApp(TimeSpan grace)
 
     /// <summary>The pid of the app running now; 0 before the first start and after the end.</summary>
     public int Pid { get; private set; }
+
+    /// <summary>Completes once the app runs for the first time; never if it never ran (the launch throws instead).</summary>
+    public Task FirstStart => firstStart.Task;
 
     /// <summary>How many times the app was started again.</summary>
     public int Restarts { get; private set; }
@@ -94,6 +98,7 @@ public sealed class SupervisedApp(TimeSpan grace)
         }
 
         done.TrySetResult();
+        firstStart.TrySetResult();
     }
 
     internal void Ended()

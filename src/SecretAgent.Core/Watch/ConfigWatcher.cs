@@ -55,6 +55,13 @@ public sealed class ConfigWatcher : IDisposable
         }
     }
 
+    /// <summary>
+    /// The variables of the live <c>env: true</c> configs, parsed like run's. run --supervise --watch exports them at
+    /// the app's start; the watcher itself only ever writes them as files. Throws the parser's one-line error.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> EnvFileVariables() =>
+        configs.Where(c => c.File.Env && c.Live is not null).SelectMany(c => EnvFiles.EnvFileParser.Parse(c.Live!.Plaintext, c.File.Name)).ToList();
+
     /// <summary>After <see cref="StartAsync"/>: polls until <paramref name="cancellationToken"/> is cancelled (a clean stop: returns).</summary>
     public async Task WatchAsync(CancellationToken cancellationToken)
     {
@@ -105,6 +112,7 @@ public sealed class ConfigWatcher : IDisposable
 
         foreach (var config in configs.Where(c => versions.ContainsKey(c.File.Name)))
         {
+            config.KeyThatWorked = fetched.First(f => f.File.Name.Value == config.File.Name.Value).Opened.KeyId;
             config.MakeLive(versions[config.File.Name]);
             Applied(config, now);
         }
@@ -256,7 +264,9 @@ public sealed class ConfigWatcher : IDisposable
         try
         {
             seams.Observer.Decrypted(config.File.Name);
-            opened = await EnvelopeReader.OpenAsync(stored, expected, request.Delivery.AllowedKeyIds, seams.Delivery.Keys, cancellationToken, seams.Delivery.PlaintextAllocator);
+            var keyIds = KeyAttempts.LastWorkedFirst(request.Delivery.AllowedKeyIds, config.KeyThatWorked);
+            opened = await EnvelopeReader.OpenAsync(stored, expected, keyIds, seams.Delivery.Keys, cancellationToken, seams.Delivery.PlaintextAllocator);
+            config.KeyThatWorked = opened.KeyId;
         }
         catch (SecretAgentException ex) when (ex.Kind is ErrorKind.Integrity or ErrorKind.WrongKey)
         {

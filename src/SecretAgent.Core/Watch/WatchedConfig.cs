@@ -20,6 +20,9 @@ internal sealed class WatchedConfig(ManifestFile file, long floor, DateTimeOffse
 
     public string? RefusedETag { get; set; }
 
+    /// <summary>The allowlist entry that last unwrapped this config: tried first next time (<see cref="Format.KeyAttempts.LastWorkedFirst"/>).</summary>
+    public string? KeyThatWorked { get; set; }
+
     public int Failures { get; private set; }
 
     public DateTimeOffset NextAttempt { get; private set; } = now;

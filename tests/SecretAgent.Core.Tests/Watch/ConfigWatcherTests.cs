@@ -261,6 +261,38 @@ public sealed class ConfigWatcherTests : IDisposable
         Assert.Equal(PollOutcome.Unchanged, observer.Outcomes("a.yaml").First());
     }
 
+    [Fact]
+    public async Task After_a_rotation_to_a_new_key_the_key_that_last_worked_is_tried_first()
+    {
+        const string NewKey = "arn:aws:kms:us-east-1:111122223333:key/new-key";
+        string[] allowed = [FakeKeyService.DefaultKeyId, NewKey];
+        await PutAsync("a.yaml", "alpha-1", 1);
+        watcher = new ConfigWatcher(new WatchRequest(Request([File("a.yaml")]) with { AllowedKeyIds = allowed }, TimeSpan.FromSeconds(30), null, new Dictionary<string, long>()), Seams(null, 0.5));
+        await watcher.StartAsync(default);
+        Assert.Equal(1, kms.DecryptCalls);
+
+        // The rotation: the old key, first in the list, is refused once, then the new one works.
+        await PutAsync("a.yaml", "alpha-2", 2, NewKey);
+        await watcher.PollRoundAsync(default);
+        Assert.Equal(3, kms.DecryptCalls);
+
+        // From then on the new key is tried first: one Decrypt per change, not two.
+        await PutAsync("a.yaml", "alpha-3", 3, NewKey);
+        await watcher.PollRoundAsync(default);
+        Assert.Equal(4, kms.DecryptCalls);
+        Assert.Equal("alpha-3", Text("a.yaml"));
+    }
+
+    [Fact]
+    public void Last_worked_first_moves_only_a_listed_key_to_the_front_and_keeps_the_rest_in_order()
+    {
+        string[] allowed = ["a", "b", "c"];
+        Assert.Equal(["c", "a", "b"], KeyAttempts.LastWorkedFirst(allowed, "c"));
+        Assert.Same(allowed, KeyAttempts.LastWorkedFirst(allowed, "a"));
+        Assert.Same(allowed, KeyAttempts.LastWorkedFirst(allowed, null));
+        Assert.Same(allowed, KeyAttempts.LastWorkedFirst(allowed, "removed-from-the-list"));
+    }
+
     private ConfigWatcher NewWatcher(double random) =>
         new(new WatchRequest(Request([]), TimeSpan.FromSeconds(30), null, new Dictionary<string, long>()), Seams(null, random));
 
@@ -297,10 +329,10 @@ public sealed class ConfigWatcherTests : IDisposable
 
     private string Text(string path) => Encoding.UTF8.GetString(target.Current[path]);
 
-    private async Task PutAsync(string name, string content, long generation)
+    private async Task PutAsync(string name, string content, long generation, string keyId = FakeKeyService.DefaultKeyId)
     {
         var context = EncryptionContext.ForConfig(name, Source.Scope, generation);
-        var sealedObject = await EnvelopeWriter.SealAsync(Encoding.UTF8.GetBytes(content), context, FakeKeyService.DefaultKeyId, EnvelopeFormat.V3, kms, default);
+        var sealedObject = await EnvelopeWriter.SealAsync(Encoding.UTF8.GetBytes(content), context, keyId, EnvelopeFormat.V3, kms, default);
         reader.Put(name, sealedObject.Body, sealedObject.Metadata);
     }
 
