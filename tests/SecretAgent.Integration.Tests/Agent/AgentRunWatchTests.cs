@@ -8,7 +8,7 @@ namespace SecretAgent.Integration.Tests.Agent;
 /// <summary>
 /// <c>run --supervise --watch</c> through the real binary against moto: a shell app records its pid and the file it
 /// reads in a log; a <c>put</c> restarts it (<c>--on-change restart</c>: a new pid sees the new set) or signals it
-/// (<c>signal:HUP</c>: the same pid reloads); TERM to the agent reaches the app and the agent exits with its code.
+/// (<c>signal:HUP</c>: the same pid reloads); USR1 and TERM to the agent reach the app, and the agent exits with its code.
 /// Beside it, the key that last worked: a watch allowing the old and the new key pays the fall-through of a rotation
 /// once, not on every later change (KMS Decrypt calls counted in the fault proxy).
 /// </summary>
@@ -22,6 +22,7 @@ public sealed class AgentRunWatchTests : IDisposable
     private const string App = """
         report() { echo "$$ $(cat "$CONFIG")" >> "$LOG"; }
         trap report HUP
+        trap 'echo "$$ usr1" >> "$LOG"' USR1
         trap 'exit 7' TERM
         report
         while :; do sleep 0.05; done
@@ -71,8 +72,13 @@ public sealed class AgentRunWatchTests : IDisposable
         var reload = await WaitForLineAsync(agent, l => l.EndsWith(" CANARY-hup-v2", StringComparison.Ordinal));
 
         Assert.Equal(Pid(first), Pid(reload));
+
+        // USR1 stays the app's (forwarded, faults.md row 28): refresh in this mode is the listener's POST /refresh.
+        ProcessTestSignals.Send(agent.Id, "USR1");
+        var usr1 = await WaitForLineAsync(agent, l => l.EndsWith(" usr1", StringComparison.Ordinal));
+        Assert.Equal(Pid(first), Pid(usr1));
         await StopAsync(agent, expectedExit: 7);
-        Assert.Equal(2, File.ReadAllLines(log).Length);
+        Assert.Equal(3, File.ReadAllLines(log).Length);
     }
 
     [Fact]
