@@ -77,7 +77,7 @@ prepare_floor() {
 
 floor_cmd() {
     local d=$WORK/floor-$1-$2
-    echo "curl -sSf --parallel --parallel-max 100 -K $d/floor-s3.cfg && curl -sSf --parallel --parallel-max 100 -K $d/floor-kms.cfg"
+    echo "curl -sSf --no-progress-meter --parallel --parallel-max 100 -K $d/floor-s3.cfg && curl -sSf --no-progress-meter --parallel --parallel-max 100 -K $d/floor-kms.cfg"
 }
 
 # name<TAB>clear-dir<TAB>command, one contender a line.

@@ -43,7 +43,9 @@ def floor(n, endpoint, work):
         for i in range(1, n + 1):
             key = f"blob/config-{i}.bin"
             url = signer_s3.generate_presigned_url("get_object", Params={"Bucket": "bench", "Key": key}, ExpiresIn=86400)
-            s3cfg.write(f'url = "{url}"\noutput = "{work}/floor-out/blob-{i}"\n')
+            # "next" between requests: options (above all data-binary) would otherwise carry over, and accumulate.
+            sep = "next\n" if i > 1 else ""
+            s3cfg.write(f'{sep}url = "{url}"\noutput = "{work}/floor-out/blob-{i}"\n')
             blob = s3.get_object(Bucket="bench", Key=key)["Body"].read()
             body = json.dumps({"CiphertextBlob": base64.b64encode(blob).decode()})
             req = AWSRequest(method="POST", url=endpoint + "/", data=body, headers={
@@ -51,7 +53,7 @@ def floor(n, endpoint, work):
             SigV4Auth(creds, "kms", REGION).add_auth(req)
             with open(f"{work}/floor-body-{i}.json", "w") as f:
                 f.write(body)
-            kmscfg.write(f'url = "{endpoint}/"\nrequest = "POST"\ndata-binary = "@{work}/floor-body-{i}.json"\n')
+            kmscfg.write(f'{sep}url = "{endpoint}/"\nrequest = "POST"\ndata-binary = "@{work}/floor-body-{i}.json"\n')
             for h, v in req.headers.items():
                 kmscfg.write(f'header = "{h}: {v}"\n')
             kmscfg.write(f'output = "{work}/floor-out/plain-{i}.json"\n')

@@ -130,7 +130,7 @@ internal sealed class FleetWorld(FleetOptions options, Uri kmsEndpoint, Uri s3En
         null,
         60);
 
-    public DeliverySeams Seams(AwsClients clients, ISecretsTarget target) => new(
+    public static DeliverySeams Seams(AwsClients clients, ISecretsTarget target) => new(
         new S3ObjectReader(SourceUri.Parse("s3://bench/fleet/"), clients),
         new KmsKeyUnwrapper(clients),
         target,
@@ -146,7 +146,7 @@ internal sealed class FleetWorld(FleetOptions options, Uri kmsEndpoint, Uri s3En
         return dirs;
     }
 
-    public void Clean(IEnumerable<string> dirs)
+    public static void Clean(IEnumerable<string> dirs)
     {
         var parents = new HashSet<string>(StringComparer.Ordinal);
         foreach (var dir in dirs)
@@ -175,7 +175,7 @@ internal sealed class Sidecar : IWatchObserver, IDisposable
         clients = world.NewClients();
         target = SecretsTarget.Open(dir, allowDisk: false);
         var request = new WatchRequest(world.Request(), interval, null, new Dictionary<string, long>());
-        watcher = new ConfigWatcher(request, new WatchSeams(world.Seams(clients, target), this, NoNotification.Instance));
+        watcher = new ConfigWatcher(request, new WatchSeams(FleetWorld.Seams(clients, target), this, NoNotification.Instance));
     }
 
     public ConcurrentBag<int> Failures { get; } = [];

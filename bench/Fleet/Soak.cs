@@ -29,7 +29,7 @@ internal sealed class Soak(FleetWorld world, ProxyProcess faults, FleetOptions o
         await stop.CancelAsync();
         await Task.WhenAll(loops);
         agents.ForEach(a => a.Dispose());
-        world.Clean(dirs);
+        FleetWorld.Clean(dirs);
         return new Dictionary<string, object>
         {
             ["agents"] = agents.Count,
