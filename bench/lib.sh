@@ -1,5 +1,11 @@
 # The steps of bench/run.sh (sourced; uses its ROOT, OUT, RES, WORK, TARGET, BIN, SIZES, RUNS, CLI_MAX, ...).
 
+# The interpreter and the aws CLI themselves, not pyenv's shims (a shim costs a bash and a pyenv start per call,
+# which no container image's entrypoint pays).
+PY=$(python3 -c 'import sys; print(sys.executable)')
+AWS_CLI=$( (pyenv which aws 2>/dev/null || command -v aws) | head -n 1)
+export AWS_CLI
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 stop_pid() {
@@ -87,7 +93,7 @@ contenders() {
         d=$TARGET/agent-$n && mkdir -p "$d"
         printf 'agent-%s\t%s\t%s\n' "$n" "$d" "$BIN/secret-agent fetch --manifest $WORK/m$n.yaml --dir $d"
         d=$TARGET/boto3-$n && mkdir -p "$d"
-        printf 'boto3-%s\t%s\t%s\n' "$n" "$d" "python3 $ROOT/bench/contenders/boto3_fetch.py $n $d"
+        printf 'boto3-%s\t%s\t%s\n' "$n" "$d" "$PY $ROOT/bench/contenders/boto3_fetch.py $n $d"
         printf 'floor-%s\t%s\t%s\n' "$n" "$WORK/floor-$n-$via/floor-out" "$(floor_cmd "$n" "$via")"
         if [ "$n" -le "$CLI_MAX" ]; then
             d=$TARGET/cli-$n && mkdir -p "$d"

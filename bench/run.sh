@@ -65,10 +65,13 @@ binaries() {
 }
 
 cleanup() {
+    local rc=$?
+    set +e
+    stop_pid "${MOTO_PID:-}"
     stop_pid "${WATCH_PID:-}"
     stop_pid "${PROXY_PID:-}"
-    stop_pid "${MOTO_PID:-}"
     rm -rf "${WORK:-}" "${TARGET:-}"
+    exit "$rc"
 }
 
 mkdir -p "$OUT" "$RES"
