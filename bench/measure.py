@@ -6,9 +6,10 @@
 SPEC: {"runs": R, "warmup": W, "contenders": [{"name": ..., "cmd": "shell command", "clear": "dir or null"}]}.
 Each round runs every contender once, in a fresh random order (so drift in the machine's load spreads over all of
 them); W rounds are thrown away first. Before each run the contender's "clear" directory is emptied (not timed).
-Wall time is perf_counter around fork/exec..wait4; CPU and peak RSS come from wait4's rusage, which covers the
-command and every descendant it waited for (so a shell script's figures include all its aws/curl processes; peak
-RSS is the largest single process). A run that exits non-zero stops the benchmark: a failing contender measures
+Wall time is perf_counter around fork/exec..wait4; CPU comes from wait4's rusage, which covers the command and
+every descendant it waited for (so a shell script's figures include all its aws/curl processes). Peak RSS is GNU
+time's %M (the largest single process of the command's tree), because a child forked from this Python process
+starts with Python's resident pages and wait4's ru_maxrss would never report less than those (about 15 MB). A run that exits non-zero stops the benchmark: a failing contender measures
 nothing. RESULTS: per contender the samples and their medians.
 """
 import json
@@ -18,6 +19,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 
@@ -32,10 +34,15 @@ def clear(path):
             os.unlink(full)
 
 
+RSS_FILE = tempfile.mktemp(prefix="bench12-rss.")
+
+
 def run_once(c):
     clear(c.get("clear"))
+    rss_file = RSS_FILE
     start = time.perf_counter()
-    proc = subprocess.Popen(["/bin/bash", "-c", c["cmd"]], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss_file, "/bin/bash", "-c", c["cmd"]],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     err = proc.stderr.read().decode(errors="replace")
@@ -43,7 +50,9 @@ def run_once(c):
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         sys.exit(f"bench/measure.py: error: {c['name']} exited {proc.returncode}: {err.strip()[-400:]}")
-    return {"wall_ms": wall * 1000, "cpu_ms": (usage.ru_utime + usage.ru_stime) * 1000, "rss_kib": usage.ru_maxrss}
+    with open(rss_file) as f:
+        rss = int(f.read().split()[-1])
+    return {"wall_ms": wall * 1000, "cpu_ms": (usage.ru_utime + usage.ru_stime) * 1000, "rss_kib": rss}
 
 
 def main():
@@ -68,6 +77,8 @@ def main():
             "samples": runs,
         }
     json.dump(results, open(sys.argv[2], "w"), indent=1)
+    if os.path.exists(RSS_FILE):
+        os.unlink(RSS_FILE)
 
 
 if __name__ == "__main__":
