@@ -3,7 +3,7 @@
 
     charts.py RESULTS_DIR IMG_DIR
 """
-import json, os, subprocess, sys, tempfile
+import json, os, shutil, subprocess, sys, tempfile
 
 res, img = sys.argv[1], sys.argv[2]
 os.makedirs(img, exist_ok=True)
@@ -47,4 +47,7 @@ set xlabel 'agents'
 set ylabel 's'
 plot '{tmp}/start.dat' using 1:2 with linespoints lw 2 title 'start: all ready', '' using 1:3 with linespoints title 'start: median', '' using 1:4 with lines dt 2 title 'stated bound'{rot}
 """
-subprocess.run(["gnuplot"], input=script, text=True, check=True)
+try:
+    subprocess.run(["gnuplot"], input=script, text=True, check=True)
+finally:
+    shutil.rmtree(tmp)
