@@ -104,15 +104,22 @@ public sealed class FileObjectReader : IObjectReader
 
     private static VersionRecord ReadRecord(string key, string path)
     {
+        VersionRecord record;
         try
         {
-            return VersionRecord.Parse(ReadStoreFile(path, MaxRecordBytes, $"object {key} metadata record"));
+            record = VersionRecord.Parse(ReadStoreFile(path, MaxRecordBytes, $"object {key} metadata record"));
         }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
         {
-            throw new SecretAgentException(ErrorKind.Integrity, $"object {key} has a corrupt metadata record in the local store");
+            throw CorruptRecord(key);
         }
+
+        // The body is found through the record's own version id: one that is not its file's name points elsewhere.
+        return string.Equals(record.VersionId, Path.GetFileNameWithoutExtension(path), StringComparison.Ordinal) ? record : throw CorruptRecord(key);
     }
+
+    private static SecretAgentException CorruptRecord(string key) =>
+        new(ErrorKind.Integrity, $"object {key} has a corrupt metadata record in the local store");
 
     private static string? ReadLatest(string dir)
     {
@@ -139,7 +146,12 @@ public sealed class FileObjectReader : IObjectReader
 
     internal string ObjectDir(string key) => Path.Combine(Root, Uri.EscapeDataString(key));
 
-    private long BodySize(string key, VersionRecord record) => new FileInfo(Path.Combine(ObjectDir(key), record.VersionId + ".body")).Length;
+    // A version whose body is gone (or is not a file) is damage, as in ReadStoreFile: never an exception of another type.
+    private long BodySize(string key, VersionRecord record)
+    {
+        var body = new FileInfo(Path.Combine(ObjectDir(key), record.VersionId + ".body"));
+        return body.Exists ? body.Length : throw new SecretAgentException(ErrorKind.Integrity, $"object {key} has no body for version {record.VersionId} in the local store");
+    }
 
     internal static ObjectInfo Info(string key, VersionRecord record, long size, bool isLatest) =>
         new(key, record.VersionId, record.ETag, size, record.LastModified, record.Metadata, isLatest, record.DeleteMarker);

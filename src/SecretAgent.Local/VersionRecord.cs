@@ -40,10 +40,13 @@ internal sealed record VersionRecord(string VersionId, string ETag, DateTimeOffs
         }
 
         return new VersionRecord(
-            root.GetProperty("versionId").GetString()!,
-            root.GetProperty("etag").GetString()!,
-            DateTimeOffset.Parse(root.GetProperty("lastModified").GetString()!, CultureInfo.InvariantCulture),
+            Text(root, "versionId"),
+            Text(root, "etag"),
+            DateTimeOffset.Parse(Text(root, "lastModified"), CultureInfo.InvariantCulture),
             root.GetProperty("deleteMarker").GetBoolean(),
             metadata);
     }
+
+    // A JSON null where a string belongs is a corrupt record (FormatException, as for a bad date), not a null field.
+    private static string Text(JsonElement root, string name) => root.GetProperty(name).GetString() ?? throw new FormatException();
 }

@@ -15,8 +15,10 @@ internal static class FlatJson
         {
             return ParseOrThrow(Encoding.UTF8.GetBytes(text));
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string escape that is not valid UTF-16 (a lone surrogate, "\ud800"),
+            // found by the fuzzer (tests/vectors/fuzz-corpus/metadata).
             return null;
         }
     }

@@ -38,9 +38,11 @@ internal static class ManifestYaml
         var parser = new Parser(new StringReader(text));
         var documents = 0;
         var depth = 0;
-        while (parser.MoveNext())
+        var lastGood = Mark.Empty;
+        while (Next(parser, fileName, lastGood))
         {
             var current = parser.Current!;
+            lastGood = current.End;
             var problem = current switch
             {
                 DocumentStart when ++documents > 1 => "a manifest holds exactly one YAML document",
@@ -59,6 +61,22 @@ internal static class ManifestYaml
             {
                 throw ManifestError.At(fileName, current.Start, problem);
             }
+        }
+    }
+
+    // YamlDotNet's scanner throws InvalidOperationException or ArgumentException instead of a YamlException on some
+    // broken input (a flow mapping cut off in a plain scalar at the end of the file; "\ud800\ud800", a high surrogate
+    // escape followed by another: tests/vectors/fuzz-corpus/manifest). It is still a syntax error of the file,
+    // reported after the last event that parsed.
+    private static bool Next(Parser parser, string fileName, Mark lastGood)
+    {
+        try
+        {
+            return parser.MoveNext();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            throw ManifestError.At(fileName, Math.Max(lastGood.Line, 1), Math.Max(lastGood.Column, 1), "invalid YAML: syntax error");
         }
     }
 

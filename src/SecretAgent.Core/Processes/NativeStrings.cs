@@ -6,11 +6,12 @@ namespace SecretAgent.Core.Processes;
 
 /// <summary>
 /// NUL-terminated UTF-8 strings and NULL-terminated arrays of them in unmanaged memory, as execve(2) wants them.
-/// Freed on dispose (only reached when execve failed).
+/// Zeroed and freed on dispose (only reached when execve failed): the environment strings hold the app's env-file
+/// values.
 /// </summary>
 internal sealed unsafe class NativeStrings : IDisposable
 {
-    private readonly List<nint> allocations = [];
+    private readonly List<(nint Address, nuint Bytes)> allocations = [];
 
     public byte* String(string value)
     {
@@ -21,7 +22,7 @@ internal sealed unsafe class NativeStrings : IDisposable
 
         var length = Encoding.UTF8.GetByteCount(value);
         var buffer = (byte*)NativeMemory.Alloc((nuint)length + 1);
-        allocations.Add((nint)buffer);
+        allocations.Add(((nint)buffer, (nuint)length + 1));
         var written = Encoding.UTF8.GetBytes(value, new Span<byte>(buffer, length));
         buffer[written] = 0;
         return buffer;
@@ -30,7 +31,7 @@ internal sealed unsafe class NativeStrings : IDisposable
     public byte** Array(IReadOnlyList<string> values)
     {
         var array = (byte**)NativeMemory.Alloc((nuint)(values.Count + 1), (nuint)sizeof(byte*));
-        allocations.Add((nint)array);
+        allocations.Add(((nint)array, (nuint)(values.Count + 1) * (nuint)sizeof(byte*)));
         for (var i = 0; i < values.Count; i++)
         {
             array[i] = String(values[i]);
@@ -42,9 +43,10 @@ internal sealed unsafe class NativeStrings : IDisposable
 
     public void Dispose()
     {
-        foreach (var allocation in allocations)
+        foreach (var (address, bytes) in allocations)
         {
-            NativeMemory.Free((void*)allocation);
+            NativeMemory.Clear((void*)address, bytes);
+            NativeMemory.Free((void*)address);
         }
 
         allocations.Clear();
