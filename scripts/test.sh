@@ -86,6 +86,13 @@ install_tools() {
         apt_install "${packages[@]}"
     fi
 
+    # The samples' tests: the aws CLI (CloudFormation, ECS, IAM against moto) and cfn-lint. Debian 12 packages the
+    # CLI but not cfn-lint (the machine image ships it); apt first where a release has it, else pip.
+    have aws || { note "installing awscli"; apt_install awscli; }
+    if ! have cfn-lint; then
+        note "installing cfn-lint"
+        if apt-cache show cfn-lint >/dev/null 2>&1; then apt_install cfn-lint; else pip_install cfn-lint; fi
+    fi
     python_has moto.server || { note "installing moto[server]"; pip_install "moto[server]"; }
     python_has cryptography || { note "installing cryptography"; pip_install cryptography; }
     python_has moto.server || die "python3 cannot import moto.server even after installing it"

@@ -25,6 +25,7 @@ internal static class Program
             RollbackCommand.Create(),
             RotateCommand.Create(),
             VerifyCommand.Create(),
+            PolicyCommand.Create(),
         };
         return CliHost.RunAsync(root, args, Fail, MapFailure, cancelOnTermination: true);
     }

@@ -48,7 +48,7 @@ public static class IamPolicyBuilder
         return Encoding.UTF8.GetString(buffer.WrittenSpan) + "\n";
     }
 
-    private static JsonWriterOptions Options => new()
+    internal static JsonWriterOptions Options => new()
     {
         Indented = true,
         NewLine = "\n",
@@ -75,20 +75,31 @@ public static class IamPolicyBuilder
             new("StringEquals", $"kms:EncryptionContext:{EncryptionContext.ScopeKey}", [PolicyText.InCondition(source.Scope)]),
             new("StringEquals", $"kms:EncryptionContext:{EncryptionContext.NameKey}", names.Select(PolicyText.InCondition).ToList()),
         ];
+        KeyStatements.Write(writer, "DecryptConfigKeys", ["kms:Decrypt"], keys, context);
+    }
+}
+
+/// <summary>
+/// The KMS statements of a policy: one on the key ARNs and ids, and one matching aliases through
+/// kms:ResourceAliases (an alias cannot be a resource of Decrypt or GenerateDataKey).
+/// </summary>
+internal static class KeyStatements
+{
+    public static void Write(Utf8JsonWriter writer, string sid, IReadOnlyList<string> actions, List<KmsKeyReference> keys, PolicyCondition[] context)
+    {
         var keyArns = keys.Where(k => k.Kind is KmsKeyKind.KeyArn or KmsKeyKind.KeyId).Select(k => k.Value).Distinct(StringComparer.Ordinal).ToList();
         if (keyArns.Count > 0)
         {
-            PolicyStatement.Write(writer, "DecryptConfigKeys", "kms:Decrypt", keyArns, context);
+            PolicyStatement.Write(writer, sid, actions, keyArns, context);
         }
 
-        // Aliases cannot be Decrypt resources; IAM matches them through the kms:ResourceAliases condition key.
         var aliases = keys.Where(k => k.Kind == KmsKeyKind.Alias).Select(k => k.Value).Distinct(StringComparer.Ordinal).ToList();
         if (aliases.Count > 0)
         {
             PolicyStatement.Write(
                 writer,
-                "DecryptConfigKeysByAlias",
-                "kms:Decrypt",
+                sid + "ByAlias",
+                actions,
                 ["arn:aws:kms:*:*:key/*"],
                 [.. context, new("ForAnyValue:StringEquals", "kms:ResourceAliases", aliases)]);
         }

@@ -8,12 +8,16 @@ internal sealed record PolicyCondition(string Operator, string Key, IReadOnlyLis
 /// <summary>Writes one Allow statement; conditions sharing an operator are grouped under it, in the order given.</summary>
 internal static class PolicyStatement
 {
-    public static void Write(Utf8JsonWriter writer, string sid, string action, IEnumerable<string> resources, params IReadOnlyList<PolicyCondition> conditions)
+    public static void Write(Utf8JsonWriter writer, string sid, string action, IEnumerable<string> resources, params IReadOnlyList<PolicyCondition> conditions) =>
+        Write(writer, sid, [action], resources, conditions);
+
+    /// <summary>One Allow statement granting several actions (written as an array, or a string when only one).</summary>
+    public static void Write(Utf8JsonWriter writer, string sid, IReadOnlyList<string> actions, IEnumerable<string> resources, params IReadOnlyList<PolicyCondition> conditions)
     {
         writer.WriteStartObject();
         writer.WriteString("Sid", sid);
         writer.WriteString("Effect", "Allow");
-        writer.WriteString("Action", action);
+        WriteStrings(writer, "Action", actions);
         WriteStrings(writer, "Resource", resources);
         if (conditions.Count > 0)
         {
