@@ -30,7 +30,7 @@ public sealed class AgentWatchFaultTests
         var s3Down = new StrongBox<bool>(false);
         var kmsFault = run.Proxy.On(r => kmsDown.Value && Requests.Kms("Decrypt")(r), FaultAction.Cycle(FaultAction.KmsError("KMSInternalException", 500), FaultAction.KmsError("ThrottlingException"), FaultAction.Reset));
         var s3Fault = run.Proxy.On(r => s3Down.Value && Requests.S3("GET", "db.json")(r), FaultAction.Cycle(FaultAction.S3Error(503, "SlowDown"), FaultAction.S3Error(500, "InternalError"), FaultAction.Reset));
-        var agent = run.Start("--interval", "1s", "--timeout", "5s");
+        var agent = run.Start("--interval", "1s");
         await run.WaitUntilAsync(agent, () => run.Holds("db.json", "CANARY-down-v1") && run.Rounds() >= 1, "v1 and a first round");
 
         kmsDown.Value = true;
@@ -61,7 +61,7 @@ public sealed class AgentWatchFaultTests
         await run.PublishAsync("ok.json", "CANARY-ok-v1");
         var badFails = new StrongBox<bool>(false);
         run.Proxy.On(r => badFails.Value && Requests.Kms("Decrypt", "bad.json")(r), FaultAction.KmsError("KMSInternalException", 500));
-        var agent = run.Start("--interval", "1s", "--timeout", "5s");
+        var agent = run.Start("--interval", "1s");
         await run.WaitUntilAsync(agent, () => run.Holds("ok.json", "CANARY-ok-v1") && run.Rounds() >= 1, "the first set and a round");
 
         // bad.json's new version can never be decrypted; ok.json's change, published with it, must not wait for it.
@@ -98,7 +98,7 @@ public sealed class AgentWatchFaultTests
         await run.PublishAsync("db.json", "CANARY-throttle-v1");
         var throttled = new StrongBox<bool>(false);
         var fault = run.Proxy.On(r => throttled.Value && Requests.S3("GET", "db.json")(r), FaultAction.S3Error(503, "SlowDown"));
-        var agent = run.Start("--interval", "1s", "--timeout", "5s");
+        var agent = run.Start("--interval", "1s");
         await run.WaitUntilAsync(agent, () => run.Holds("db.json", "CANARY-throttle-v1") && run.Rounds() >= 1, "v1 and a round");
 
         throttled.Value = true;

@@ -62,7 +62,7 @@ public sealed partial class AgentWatchSwapTests
         using var directory = TargetDirectory.MountedTmpfs("size=512k,mode=0755");
         using var run = new WatchRun(world, ["big.txt"], directory.Path);
         await run.PublishAsync("big.txt", "CANARY-full-v1");
-        var agent = run.Start("--interval", "1s", "--timeout", "5s");
+        var agent = run.Start("--interval", "1s");
         await run.WaitUntilAsync(agent, () => run.Holds("big.txt", "CANARY-full-v1") && run.Rounds() >= 1, "v1 and a round");
         var before = Entries(run);
 
