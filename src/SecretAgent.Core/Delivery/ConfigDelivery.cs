@@ -56,6 +56,22 @@ public static class ConfigDelivery
     }
 
     /// <summary>
+    /// Moves the live set's receipt to <paramref name="entries"/> without a swap (a rotation: same content, new object
+    /// versions), where the target can; returns false where it cannot. Throws ErrorKind.Target.
+    /// </summary>
+    internal static bool ReplaceReceipt(DeliveryRequest request, DeliverySeams seams, IReadOnlyList<ReceiptEntry> entries)
+    {
+        if (seams.Target is not IOwnFileSink sink)
+        {
+            return false;
+        }
+
+        var receipt = Receipt.Build(request.ManifestSha256, request.Source, entries, seams.Clock.GetUtcNow());
+        sink.ReplaceOwnFile(RelativePath.OwnFile(Receipt.RelativePath), receipt, ReceiptMode, request.Owner);
+        return true;
+    }
+
+    /// <summary>
     /// Delivers, then starts the app with the delivered env-file variables through the launcher seam and returns
     /// its exit status. When the app never ran (cancelled before the hand-off, not found, not executable) the
     /// delivered files are removed: no secret is left for whoever inspects the container next.

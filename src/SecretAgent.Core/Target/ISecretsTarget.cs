@@ -16,6 +16,16 @@ public interface ISecretsTarget : IDisposable
 }
 
 /// <summary>
+/// A target that can move the live set's own file (the receipt) to new object versions without a swap: after a
+/// rotation the content is the same, so the app's files and the "..data" link stay, and no reader sees a new set.
+/// </summary>
+public interface IOwnFileSink
+{
+    /// <summary>Replaces <paramref name="relativePath"/> inside the live set, atomically (written aside, renamed over).</summary>
+    void ReplaceOwnFile(RelativePath relativePath, ReadOnlySpan<byte> content, FilePermissions mode, FileOwner? owner);
+}
+
+/// <summary>
 /// One decrypted file to publish. <paramref name="Content"/> is owned by the caller, who zeroes it after publishing;
 /// the target writes it straight from that memory and never copies it.
 /// </summary>

@@ -9,7 +9,7 @@ namespace SecretAgent.Core.Target;
 /// so a reader never sees a mix of old and new files. Every call works through the directory's descriptor and never
 /// follows a symlink planted inside. Holds an exclusive flock on the target while open.
 /// </summary>
-public sealed class SecretsTarget : ISecretsTarget, Status.IStatusSink
+public sealed class SecretsTarget : ISecretsTarget, Status.IStatusSink, IOwnFileSink
 {
     private readonly FileSystemDirectory _root;
     private readonly FileDescriptor _lock;
@@ -132,6 +132,40 @@ public sealed class SecretsTarget : ISecretsTarget, Status.IStatusSink
         }
     }
 
+    /// <summary>
+    /// Replaces one of the agent's own files (the receipt) inside the live set: written aside in its directory, then
+    /// renamed over, under the publish lock. Never a user file: those change only by a swap. Throws ErrorKind.Target.
+    /// </summary>
+    public void ReplaceOwnFile(RelativePath relativePath, ReadOnlySpan<byte> content, FilePermissions mode, FileOwner? owner)
+    {
+        ArgumentNullException.ThrowIfNull(relativePath);
+        var parent = TargetPlan.ParentOf(relativePath);
+        var name = TargetPlan.NameOf(relativePath);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var live = Wrap("read", TargetLayout.Data, () => PublishedSet.Read(_root)).LiveStaging
+                ?? throw TargetErrors.Write(Path, relativePath, new FileSystemCallException("readlink", LinuxAbi.ENoEnt));
+            try
+            {
+                using var set = _root.OpenDirectory(live);
+                if (parent.Length == 0)
+                {
+                    ReplaceIn(set, name, content, mode, owner);
+                }
+                else
+                {
+                    using var directory = set.OpenDirectory(parent);
+                    ReplaceIn(directory, name, content, mode, owner);
+                }
+            }
+            catch (FileSystemCallException e)
+            {
+                throw TargetErrors.Write(Path, relativePath, e);
+            }
+        }
+    }
+
     public void Dispose()
     {
         lock (_gate)
@@ -159,6 +193,31 @@ public sealed class SecretsTarget : ISecretsTarget, Status.IStatusSink
 
         var foreign = Wrap("read", Path, () => current.ForeignAmong(_root, plan.TopLevelNames).FirstOrDefault());
         return foreign is null ? current : throw TargetErrors.Foreign(Path, foreign);
+    }
+
+    private static void ReplaceIn(FileSystemDirectory directory, string name, ReadOnlySpan<byte> content, FilePermissions mode, FileOwner? owner)
+    {
+        var temporary = name + ".tmp." + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
+        try
+        {
+            using (var fd = directory.CreateFile(temporary))
+            {
+                fd.WriteAll(content);
+                if (owner is not null)
+                {
+                    fd.ChangeOwner(owner.Uid, owner.Gid);
+                }
+
+                fd.ChangeMode(mode.Bits);
+            }
+
+            directory.Rename(temporary, name);
+        }
+        catch (FileSystemCallException)
+        {
+            _ = directory.DeleteFileIfExists(temporary);
+            throw;
+        }
     }
 
     // A crashed run may have left a staging directory or temporary links; none of them is live.

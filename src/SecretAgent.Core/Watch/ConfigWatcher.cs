@@ -134,9 +134,22 @@ public sealed class ConfigWatcher : IDisposable
             poll.Config.MakeLive(poll.Version!);
         }
 
-        if (changed.Count > 0 && Swap(changed) is { } failure)
+        var swapped = false;
+        if (changed.Count > 0)
         {
-            polls = polls.Select(p => p.Outcome == PollOutcome.Changed ? p with { Outcome = PollOutcome.Failed, Failure = failure, Version = null } : p).ToList();
+            if (Swap(changed) is { } failure)
+            {
+                polls = polls.Select(p => p.Outcome == PollOutcome.Changed ? p with { Outcome = PollOutcome.Failed, Failure = failure, Version = null } : p).ToList();
+            }
+            else
+            {
+                swapped = true;
+            }
+        }
+
+        if (!swapped && polls.Any(p => p.Outcome == PollOutcome.SameContent))
+        {
+            ReplaceReceipt();
         }
 
         foreach (var poll in polls)
@@ -325,6 +338,21 @@ public sealed class ConfigWatcher : IDisposable
         }
 
         return null;
+    }
+
+    // A rotation without a swap: the receipt (the audit record, and a restarted sidecar's floor) moves to the new
+    // versions in place; the files and "..data" stay. A failure is logged: the status already shows the version.
+    private void ReplaceReceipt()
+    {
+        var entries = configs.Where(c => c.Live is not null).Select(c => c.Live!.Entry).ToList();
+        try
+        {
+            ConfigDelivery.ReplaceReceipt(request.Delivery, seams.Delivery, entries);
+        }
+        catch (SecretAgentException ex)
+        {
+            Log.Warn("receipt not updated to the rotated versions; it is rewritten at the next swap", ("error", ex.Message));
+        }
     }
 
     private async Task NotifyAsync(CancellationToken cancellationToken)

@@ -35,6 +35,13 @@ internal abstract record FaultAction
     public static FaultAction KmsError(string type, int status = 400) =>
         Respond(status, "Error", [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", "fault-proxy")], $"{{\"__type\":\"{type}\",\"message\":\"server text that must not be echoed\"}}");
 
+    /// <summary>An S3 REST-XML error, e.g. (503, "SlowDown") or (500, "InternalError"), as S3 sends it.</summary>
+    public static FaultAction S3Error(int status, string code) =>
+        Respond(status, "Error", [("Content-Type", "application/xml"), ("x-amz-request-id", "fault-proxy")], $"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>server text that must not be echoed</Message></Error>");
+
+    /// <summary>Each matched request gets the next of <paramref name="actions"/>, round and round (a service failing in mixed ways).</summary>
+    public static FaultAction Cycle(params FaultAction[] actions) => new CycleAction(actions);
+
     /// <summary>Forwards, then sends the upstream's head unchanged but only part of the body: it ends early.</summary>
     public static FaultAction CutBody(int dropBytes) => new ForwardAction(m => m.Body = m.Body[..Math.Max(0, m.Body.Length - dropBytes)], KeepLength: true);
 
@@ -60,6 +67,13 @@ internal abstract record FaultAction
     internal sealed record DelayAction(TimeSpan Wait, FaultAction Then) : FaultAction;
 
     internal sealed record ResetAction : FaultAction;
+
+    internal sealed record CycleAction(FaultAction[] Actions) : FaultAction
+    {
+        private int next = -1;
+
+        public FaultAction Next() => Actions[(int)((uint)Interlocked.Increment(ref next) % (uint)Actions.Length)];
+    }
 }
 
 /// <summary>

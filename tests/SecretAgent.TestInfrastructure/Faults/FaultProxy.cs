@@ -125,6 +125,9 @@ internal sealed class FaultProxy : IDisposable
                 await Task.Delay(delay.Wait, cancellationToken);
                 await ApplyAsync(delay.Then, request, client, cancellationToken);
                 return;
+            case CycleAction cycle:
+                await ApplyAsync(cycle.Next(), request, client, cancellationToken);
+                return;
             case ResetAction:
                 client.Client.LingerState = new LingerOption(true, 0);
                 client.Client.Close();
