@@ -1,7 +1,6 @@
 namespace SecretAgent.Integration.Tests.BlackBox;
 
 /// <summary>Every exit status 0-255 passes through unchanged, as tini checks.</summary>
-[Trait("Arch", "Emulated")]
 public sealed class ProcessExitCodeTests
 {
     [Theory]
