@@ -41,6 +41,8 @@ die() { printf 'scripts/test.sh: error: %s\n' "$*" >&2; exit 1; }
 have() { command -v "$1" >/dev/null 2>&1; }
 # shellcheck source=scripts/lib/publish.sh
 . "$ROOT/scripts/lib/publish.sh"
+# shellcheck source=scripts/lib/arm64.sh
+. "$ROOT/scripts/lib/arm64.sh"
 
 mkdir -p "$ARTIFACTS"
 
@@ -81,6 +83,9 @@ install_tools() {
     have dockerd && have docker || packages+=(docker.io)
     have debootstrap || packages+=(debootstrap)
     have python3 || packages+=(python3)
+    # linux-arm64: the cross toolchain (NativeAOT publish, the ABI program) and qemu-user (docs/arm64.md).
+    read -r -a arm64_packages <<<"$(arm64_missing_packages)"
+    packages+=("${arm64_packages[@]}")
     if [ ${#packages[@]} -gt 0 ]; then
         note "installing ${packages[*]}"
         apt_install "${packages[@]}"
@@ -174,6 +179,26 @@ build_and_publish() {
     export SECRET_AGENT_ADMIN_BIN=$ARTIFACTS/bin/secret-agent-admin
     note "SECRET_AGENT_BIN=$SECRET_AGENT_BIN ($SECRET_AGENT_FORM, $(du -h "$SECRET_AGENT_BIN" | cut -f1))"
     note "SECRET_AGENT_ADMIN_BIN=$SECRET_AGENT_ADMIN_BIN ($SECRET_AGENT_ADMIN_FORM, $(du -h "$SECRET_AGENT_ADMIN_BIN" | cut -f1))"
+    publish_arm64
+}
+
+# linux-arm64 (docs/arm64.md): both tools cross-compiled to artifacts/bin/linux-arm64, the ABI values the tables are
+# checked against, the arm64 runtime libraries qemu loads the agent with, and binfmt so it starts like any program.
+publish_arm64() {
+    local bin=$ARTIFACTS/bin/linux-arm64
+    publish_agent_arm64 "$ARTIFACTS/publish/linux-arm64/agent" "$bin" "$ARTIFACTS/symbols/linux-arm64" -p:RestoreLockedMode=true
+    publish_admin_arm64 "$ARTIFACTS/publish/linux-arm64/admin" "$bin" "$ARTIFACTS/symbols/linux-arm64" -p:RestoreLockedMode=true
+    note "linux-arm64: secret-agent ($SECRET_AGENT_ARM64_FORM, $(du -h "$bin/secret-agent" | cut -f1)), secret-agent-admin ($SECRET_AGENT_ADMIN_ARM64_FORM, $(du -h "$bin/secret-agent-admin" | cut -f1))"
+    abi_values "$ARTIFACTS/abi"
+    arm64_stage_libs "$ARTIFACTS/arm64/root" "${ARM64_RUNTIME_PACKAGES[@]}"
+    arm64_enable_binfmt
+    # The emulated pass starts the agent through this wrapper: only the agent gets qemu's settings, not the test host.
+    cat >"$ARTIFACTS/arm64/secret-agent" <<WRAPPER
+#!/bin/sh
+# The arm64 agent under qemu-user (binfmt); scripts/test.sh writes this for the emulated test pass.
+QEMU_LD_PREFIX=$ARTIFACTS/arm64/root DOTNET_GCRegionRange=10000000 exec $bin/secret-agent "\$@"
+WRAPPER
+    chmod +x "$ARTIFACTS/arm64/secret-agent"
 }
 
 run_tests() {
@@ -187,15 +212,27 @@ run_tests() {
         --logger "trx" --logger "console;verbosity=normal" \
         --blame-hang-timeout 10m \
         "${TEST_ARGS[@]}" || status=$?
+    run_emulated_tests "$results" || status=$?
     note "results: artifacts/test-results/"
     summarize_results "$results"
     return $status
 }
 
+# The second pass: the black-box tests marked [Trait("Arch", "Emulated")] against the arm64 agent under qemu-user
+# (docs/arm64.md lists what they cover and what does not run under emulation, and why).
+run_emulated_tests() {
+    section "5b/5 tests: linux-arm64 agent under qemu-user"
+    SECRET_AGENT_BIN=$ARTIFACTS/arm64/secret-agent dotnet test tests/SecretAgent.Integration.Tests -c Release --no-build \
+        --filter "Arch=Emulated&FullyQualifiedName!~Fetch_WhenNoCredentialsBeforeAShortDeadline" \
+        --results-directory "$1/linux-arm64" \
+        --logger "trx" --logger "console;verbosity=normal" \
+        --blame-hang-timeout 10m
+}
+
 # One closing line over every suite, "N passed, N failed, N skipped", counted from the trx files.
 summarize_results() {
     local passed=0 failed=0 skipped=0 trx counters
-    for trx in "$1"/*.trx; do
+    for trx in "$1"/*.trx "$1"/linux-arm64/*.trx; do
         [ -e "$trx" ] || continue
         counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
         passed=$((passed + $(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")))

@@ -3,6 +3,7 @@
 #
 #   publish_agent WORK BIN SYMBOLS [dotnet publish args...]
 #   publish_admin WORK BIN SYMBOLS [dotnet publish args...]
+#   publish_agent_arm64 WORK BIN SYMBOLS [args...]   # linux-arm64, cross-compiled here (same for publish_admin_arm64)
 #
 # Both tools ship NativeAOT (src/NativeAot.props). Publishing happens in WORK (wiped first); only the executable is
 # copied to BIN, the directory images copy from, and NativeAOT's symbol file (NAME.dbg) is moved to SYMBOLS, so
@@ -79,7 +80,7 @@ publish_tool() {
     FORM=nativeaot
     if ! have_c_linker; then
         cause="no C linker (gcc or clang) in PATH"
-    elif ! dotnet publish "src/$project" -c Release -r linux-x64 -o "$work" "$@" >"$log" 2>&1; then
+    elif ! dotnet publish "src/$project" -c Release -r "${PUBLISH_RID:-linux-x64}" -o "$work" "$@" >"$log" 2>&1; then
         cause=$(aot_missing_cause "$log")
         [ -n "$cause" ] || { grep -E 'error|warn' "$log" | tail -n 20 >&2; die "publishing $name (NativeAOT) failed; see $log"; }
     fi
@@ -87,7 +88,7 @@ publish_tool() {
         trimmed_fallback "$name" "$cause"
         FORM=trimmed
         rm -rf "$work"
-        dotnet publish "src/$project" -c Release -r linux-x64 -o "$work" -p:SecretAgentAot=false "$@" >"$log" 2>&1 \
+        dotnet publish "src/$project" -c Release -r "${PUBLISH_RID:-linux-x64}" -o "$work" -p:SecretAgentAot=false "$@" >"$log" 2>&1 \
             || { grep -E 'error|warn' "$log" | tail -n 20 >&2; die "publishing $name (trimmed) failed; see $log"; }
     fi
     stage_binary "$work" "$bin" "$symbols" "$name"
@@ -103,4 +104,22 @@ publish_admin() {
     publish_tool SecretAgent.Admin secret-agent-admin "$@"
     SECRET_AGENT_ADMIN_FORM=$FORM
     export SECRET_AGENT_ADMIN_FORM
+}
+
+# linux-arm64, cross-compiled on x86_64: clang-14 links (the ILCompiler targets pass clang's --target, which gcc
+# lacks) and aarch64 binutils strip. SysRoot stays unset: Debian's /usr/aarch64-linux-gnu is not a sysroot, and
+# clang finds the cross packages' libraries by itself. The admin ships NativeAOT on arm64 too: the same form as on
+# x64, one file with no .NET runtime to install on an arm64 laptop or build host.
+ARM64_PUBLISH_ARGS=(-p:CppCompilerAndLinker=clang-14 -p:ObjCopyName=aarch64-linux-gnu-objcopy)
+
+publish_agent_arm64() {
+    PUBLISH_RID=linux-arm64 publish_tool SecretAgent.Agent secret-agent "$@" "${ARM64_PUBLISH_ARGS[@]}"
+    SECRET_AGENT_ARM64_FORM=$FORM
+    export SECRET_AGENT_ARM64_FORM
+}
+
+publish_admin_arm64() {
+    PUBLISH_RID=linux-arm64 publish_tool SecretAgent.Admin secret-agent-admin "$@" "${ARM64_PUBLISH_ARGS[@]}"
+    SECRET_AGENT_ADMIN_ARM64_FORM=$FORM
+    export SECRET_AGENT_ADMIN_ARM64_FORM
 }

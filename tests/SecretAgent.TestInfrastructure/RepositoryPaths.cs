@@ -19,6 +19,13 @@ internal static class RepositoryPaths
     /// <summary>One file in <see cref="VectorsDirectory"/>.</summary>
     public static string Vectors(string file) => Path.Combine(VectorsDirectory, file);
 
+    /// <summary>
+    /// artifacts/abi (or $SECRET_AGENT_ABI_DIR): linux-x64.txt and linux-arm64.txt, the ABI values tests/abi/linux-abi.c
+    /// printed when scripts/test.sh compiled and ran it for each architecture.
+    /// </summary>
+    public static string AbiDirectory =>
+        Environment.GetEnvironmentVariable("SECRET_AGENT_ABI_DIR") is { Length: > 0 } dir ? dir : Path.Combine(Root, "artifacts", "abi");
+
     // The tests run from tests/<project>/bin/<config>/net10.0; walk up to the solution.
     private static string FindRoot()
     {

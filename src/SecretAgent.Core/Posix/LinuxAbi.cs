@@ -155,12 +155,18 @@ public static class LinuxAbi
     /// <summary>The table for the running process; throws <see cref="PlatformNotSupportedException"/> off x64/arm64.</summary>
     public static Table Current => For(RuntimeInformation.ProcessArchitecture);
 
-    public static Table For(Architecture architecture) => architecture switch
+    public static Table For(Architecture architecture) => Find(architecture) ?? throw new PlatformNotSupportedException(
+        $"secret-agent supports Linux on x64 and arm64 only; this process runs on {architecture}");
+
+    /// <summary>Whether there is a table for <paramref name="architecture"/> (the target's platform guard).</summary>
+    public static bool Supports(Architecture architecture) => Find(architecture) is not null;
+
+    // The one selection point: one table per architecture.
+    private static Table? Find(Architecture architecture) => architecture switch
     {
         Architecture.X64 => X64,
         Architecture.Arm64 => Arm64,
-        _ => throw new PlatformNotSupportedException(
-            $"secret-agent supports Linux on x64 and arm64 only; this process runs on {architecture}"),
+        _ => null,
     };
 
     /// <summary>The values that differ by architecture.</summary>

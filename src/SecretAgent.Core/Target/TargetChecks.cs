@@ -9,9 +9,9 @@ internal static class TargetChecks
     /// <summary>Opens an existing directory that is not itself a symlink; never creates it.</summary>
     public static FileSystemDirectory OpenDirectory(string path)
     {
-        // The open flags and struct offsets in FileSystemNative are x86_64 values; on arm64 O_NOFOLLOW differs, and a
-        // wrong flag there would silently follow planted symlinks.
-        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
+        // The open flags and struct offsets differ by architecture (on arm64 x86_64's O_NOFOLLOW is O_LARGEFILE, and
+        // a wrong flag would silently follow planted symlinks): only where LinuxAbi has a table, nowhere else.
+        if (!OperatingSystem.IsLinux() || !LinuxAbi.Supports(RuntimeInformation.ProcessArchitecture))
         {
             throw TargetErrors.Unsupported(RuntimeInformation.RuntimeIdentifier);
         }

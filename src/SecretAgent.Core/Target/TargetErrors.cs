@@ -7,7 +7,7 @@ namespace SecretAgent.Core.Target;
 internal static class TargetErrors
 {
     public static SecretAgentException Unsupported(string platform) =>
-        Target($"the secrets target supports linux-x64 only, not {platform}");
+        Target($"the secrets target supports linux-x64 and linux-arm64 only, not {platform}");
 
     public static SecretAgentException Missing(string path) =>
         Target($"target {path} does not exist; {Hint(path)}; secret-agent does not create it");

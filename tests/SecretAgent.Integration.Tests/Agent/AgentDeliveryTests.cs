@@ -6,6 +6,7 @@ using System.Text.Json;
 namespace SecretAgent.Integration.Tests.Agent;
 
 /// <summary>The start path through the real binary on a local store: files land byte-exact with modes, the app reads them.</summary>
+[Trait("Arch", "Emulated")]
 public sealed class AgentDeliveryTests : IDisposable
 {
     private const string DbSentinel = "CANARY-db-4c1d";

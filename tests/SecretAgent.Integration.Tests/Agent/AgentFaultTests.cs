@@ -7,6 +7,7 @@ namespace SecretAgent.Integration.Tests.Agent;
 /// The start-path rows of ../shared/docs/faults.md through the real binary: each fault gives one clear line, its
 /// documented exit code, nothing half-written and no value in the output.
 /// </summary>
+[Trait("Arch", "Emulated")]
 public sealed class AgentFaultTests : IDisposable
 {
     private const string Sentinel = "CANARY-fault-51aa";

@@ -7,6 +7,7 @@ namespace SecretAgent.Integration.Tests.Agent;
 /// Bad inputs through the real binary (issue defects 11 and 12): each gives one escaped line, its documented exit
 /// code and never 70, promptly (no hang on a FIFO, no read of /dev/zero), and writes nothing.
 /// </summary>
+[Trait("Arch", "Emulated")]
 public sealed class AgentInputTests : IDisposable
 {
     private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(20);

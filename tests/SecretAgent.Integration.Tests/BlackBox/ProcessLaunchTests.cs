@@ -4,6 +4,7 @@ using System.Runtime.Versioning;
 namespace SecretAgent.Integration.Tests.BlackBox;
 
 /// <summary>Exec mode replaces the agent; both modes report a bad command as 127/126 with a one-line error.</summary>
+[Trait("Arch", "Emulated")]
 [SupportedOSPlatform("linux")]
 public sealed class ProcessLaunchTests
 {
