@@ -27,6 +27,7 @@ public sealed class AwsClients : IDisposable
         AWSConfigs.LoggingConfig.LogTo = LoggingOptions.None;
         AWSConfigs.LoggingConfig.LogMetrics = false;
         NoRedirects.Register();
+        CredentialEndpointBypass.Register(Environment.GetEnvironmentVariable);
     }
 
     public AwsClients(AwsSettings settings)
@@ -107,6 +108,13 @@ public sealed class AwsClients : IDisposable
         config.Timeout = settings.AttemptTimeout;
         config.LogResponse = false;
         config.LogMetrics = false;
+        // Set only when asked: the SDK also reads use_fips_endpoint from the profile, which false would override.
+        if (settings.UseFipsEndpoint)
+        {
+            config.UseFIPSEndpoint = true;
+        }
+
+        (settings.Trust ?? TlsTrust.Shared).Apply(config);
 
         // A redirect is reported, never followed (here by HttpClient, in the pipeline by NoRedirects).
         config.AllowAutoRedirect = false;
