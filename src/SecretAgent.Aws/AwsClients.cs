@@ -108,8 +108,13 @@ public sealed class AwsClients : IDisposable
         config.Timeout = settings.AttemptTimeout;
         config.LogResponse = false;
         config.LogMetrics = false;
-        // Set only when asked: the SDK also reads use_fips_endpoint from the profile, which false would override.
-        if (settings.UseFipsEndpoint)
+        // An endpoint URL names the host (a FIPS VPC endpoint is given by its URL), and the SDK refuses FIPS on top of
+        // one; without one, FIPS is set only when asked, since false would override the profile's use_fips_endpoint.
+        if (endpoint is not null)
+        {
+            config.UseFIPSEndpoint = false;
+        }
+        else if (settings.UseFipsEndpoint)
         {
             config.UseFIPSEndpoint = true;
         }

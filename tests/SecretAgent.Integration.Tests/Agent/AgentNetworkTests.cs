@@ -77,7 +77,7 @@ public sealed class AgentNetworkTests : IDisposable
         var error = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.Contains("error:", StringComparison.Ordinal));
         Assert.Contains($"config '{Name}'", error, StringComparison.Ordinal);
         Assert.Contains("TLS certificate not trusted", error, StringComparison.Ordinal);
-        Assert.True(front.FailedHandshakes > 0, "the agent never tried the TLS front");
+        Assert.True(front.Connections > 0, "the agent never tried the TLS front");
         Assert.False(File.Exists(Path.Combine(target, Name)));
     }
 
@@ -91,7 +91,7 @@ public sealed class AgentNetworkTests : IDisposable
 
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
         Assert.Contains("CA bundle /nonexistent/ca.pem (AWS_CA_BUNDLE) cannot be used", result.Stderr, StringComparison.Ordinal);
-        Assert.Equal(0, front.Handshakes + front.FailedHandshakes);
+        Assert.Equal(0, front.Connections);
     }
 
     [Fact]
@@ -108,30 +108,33 @@ public sealed class AgentNetworkTests : IDisposable
         Assert.Contains(proxy.Targets, t => t == $"POST {motoBase}/");
     }
 
-    [Fact]
-    public async Task Fetch_WhenProxyRefusesFipsKmsEndpoint_AsksForTheFipsHostAndSaysTheProxyRefused()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Fetch_WhenProxyRefusesTheFipsEndpoint_AsksForTheFipsHostAndSaysTheProxyRefused(bool s3ByEndpointUrl)
     {
         using var world = await PublishedAsync();
         using var proxy = new ForwardProxy(refuse: true);
 
-        // S3 by its VPC endpoint URL, reached directly through NO_PROXY; KMS by its regional FIPS endpoint, through the proxy.
+        // S3 by its VPC endpoint URL, reached directly through NO_PROXY (then KMS is the first to go out), or by its
+        // regional FIPS endpoint like KMS; either way through the proxy, which refuses the tunnel.
         var result = Agent(
             world,
             new()
             {
                 ["AWS_ENDPOINT_URL"] = null,
-                ["AWS_ENDPOINT_URL_S3"] = moto.Endpoint.ToString(),
+                ["AWS_ENDPOINT_URL_S3"] = s3ByEndpointUrl ? moto.Endpoint.ToString() : null,
                 ["AWS_USE_FIPS_ENDPOINT"] = "true",
                 ["HTTPS_PROXY"] = proxy.Endpoint.ToString(),
                 ["NO_PROXY"] = "127.0.0.1",
             },
             "fetch");
 
-        Assert.Equal(ExitCodes.Unavailable, result.ExitCode);
-        Assert.Contains($"CONNECT kms-fips.{MotoServer.Region}.amazonaws.com:443", proxy.Targets);
+        Assert.True(result.ExitCode == ExitCodes.Unavailable, result.ToString());
+        var fipsHost = s3ByEndpointUrl ? $"kms-fips.{MotoServer.Region}.amazonaws.com" : $"{world.Bucket}.s3-fips.{MotoServer.Region}.amazonaws.com";
+        Assert.Contains($"CONNECT {fipsHost}:443", proxy.Targets);
         Assert.DoesNotContain(proxy.Targets, t => t.Contains("127.0.0.1", StringComparison.Ordinal));
-        Assert.Contains("the proxy refused the connection", result.Stderr, StringComparison.Ordinal);
-        Assert.Contains($"config '{Name}'", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"config '{Name}': {(s3ByEndpointUrl ? "KMS" : "S3")} unavailable: the proxy refused the connection", result.Stderr, StringComparison.Ordinal);
     }
 
     private async Task<AdminWorld> PublishedAsync()

@@ -118,7 +118,8 @@ public sealed class AgentReplicaScopeTests : IDisposable
         environment["SECRET_AGENT_SCOPE"] = scope;
         environment["SECRET_AGENT_MANIFEST"] = manifest;
         environment["SECRET_AGENT_DIR"] = target;
-        environment["AWS_REGION"] = bucket == world.Bucket ? MotoServer.Region : ReplicaRegion;
+        // moto keeps KMS keys per region: the key stays the source region's (on AWS, a multi-region key's replica).
+        environment["AWS_REGION"] = MotoServer.Region;
         return CommandRunner.Run(Binaries.Agent, args, environment);
     }
 

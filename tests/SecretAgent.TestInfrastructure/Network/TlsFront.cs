@@ -8,7 +8,7 @@ namespace SecretAgent.Tests.Infrastructure;
 /// <summary>
 /// A loopback TLS listener in front of a plain-HTTP endpoint (moto): it terminates TLS with a certificate from
 /// <see cref="TestCertificateAuthority"/> and pumps the bytes to the upstream, as a TLS-terminating gateway does.
-/// It counts the handshakes that failed, so a test can tell "refused the certificate" from "never connected".
+/// It counts connections and completed handshakes, so a test can tell "refused the certificate" from "never connected".
 /// </summary>
 internal sealed class TlsFront : IDisposable
 {
@@ -16,7 +16,7 @@ internal sealed class TlsFront : IDisposable
     private readonly X509Certificate2 certificate;
     private readonly Uri upstream;
     private readonly CancellationTokenSource stopping = new();
-    private int failedHandshakes;
+    private int connections;
     private int handshakes;
 
     public TlsFront(X509Certificate2 certificate, Uri upstream)
@@ -31,7 +31,8 @@ internal sealed class TlsFront : IDisposable
 
     public int Handshakes => Volatile.Read(ref handshakes);
 
-    public int FailedHandshakes => Volatile.Read(ref failedHandshakes);
+    /// <summary>Connections accepted; a client that refuses the certificate connects but never completes a request.</summary>
+    public int Connections => Volatile.Read(ref connections);
 
     public void Dispose()
     {
@@ -58,6 +59,7 @@ internal sealed class TlsFront : IDisposable
 
     private async Task ServeAsync(TcpClient client)
     {
+        Interlocked.Increment(ref connections);
         using (client)
         {
             await using var tls = new SslStream(client.GetStream());
@@ -68,7 +70,6 @@ internal sealed class TlsFront : IDisposable
             }
             catch (Exception ex) when (ex is System.Security.Authentication.AuthenticationException or IOException)
             {
-                Interlocked.Increment(ref failedHandshakes);
                 return;
             }
 
