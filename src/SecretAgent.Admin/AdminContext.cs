@@ -66,7 +66,8 @@ internal sealed class AdminContext
             throw new SecretAgentException(ErrorKind.Usage, $"no source given (set {SettingsCatalog.AdminSource.FlagOrVariable} to s3://bucket/prefix/ or file:///dir/)");
         }
 
-        var source = SourceUri.Parse(given);
+        var scope = parse.GetValue(AdminOptions.Scope) ?? SettingsCatalog.AdminScope.Read(environment);
+        var source = SourceUri.Parse(given).WithScope(scope, SettingsCatalog.AdminScope.FlagOrVariable);
         var keyId = NonEmpty(parse.GetValue(AdminOptions.KmsKeyId)) ?? NonEmpty(SettingsCatalog.AdminKmsKeyId.Read(environment));
         var (store, keys) = AdminComposition.Backends(source, SettingsCatalog.GrantTokens(environment));
         return new AdminContext(source, store, keys, keyId, parse.GetValue(AdminOptions.Json));

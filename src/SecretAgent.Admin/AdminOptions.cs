@@ -8,6 +8,8 @@ internal static class AdminOptions
 {
     public static readonly Option<string?> Source = SettingsCatalog.AdminSource.ToOption<string?>(recursive: true);
 
+    public static readonly Option<string?> Scope = SettingsCatalog.AdminScope.ToOption<string?>(recursive: true);
+
     public static readonly Option<string?> KmsKeyId = SettingsCatalog.AdminKmsKeyId.ToOption<string?>(recursive: true);
 
     public static readonly Option<bool> Json = SettingsCatalog.AdminJson.ToOption<bool>(recursive: true);

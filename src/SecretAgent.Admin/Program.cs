@@ -15,6 +15,7 @@ internal static class Program
         var root = new RootCommand($"{Name}: encrypt configs under a KMS key into S3 (S3 Encryption Client format) for secret-agent")
         {
             AdminOptions.Source,
+            AdminOptions.Scope,
             AdminOptions.KmsKeyId,
             AdminOptions.Json,
             PutCommand.Create(),

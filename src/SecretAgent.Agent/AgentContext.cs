@@ -19,7 +19,7 @@ internal sealed record AgentContext(ILog Log, ManifestModel Manifest, AgentSetti
         var log = new StderrLog(Program, string.Equals(parse.GetValue(AgentOptions.LogFormat), "json", StringComparison.Ordinal));
         var manifestPath = SettingsResolver.ManifestPath(parse.GetValue(AgentOptions.Manifest), CliEnvironment.Read);
         var manifest = SettingsResolver.WithManifestHint(() => ManifestParser.Load(manifestPath));
-        var flags = new SettingsOverrides(parse.GetValue(AgentOptions.Source), parse.GetValue(AgentOptions.KmsKeyIds), parse.GetValue(AgentOptions.Dir));
+        var flags = new SettingsOverrides(parse.GetValue(AgentOptions.Source), parse.GetValue(AgentOptions.KmsKeyIds), parse.GetValue(AgentOptions.Dir)) { Scope = parse.GetValue(AgentOptions.Scope) };
         var settings = SettingsResolver.Resolve(flags, CliEnvironment.Read, new ManifestDefaults(manifest.Source, manifest.KmsKeyIds, manifest.Dir));
         var source = settings.SourceUri;
         if (manifest.Files.Count > 0 && settings.KmsKeyIds.Any(KmsKeyReference.IsLocal))

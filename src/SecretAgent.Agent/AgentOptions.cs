@@ -18,6 +18,7 @@ internal static class AgentOptions
 
     public static readonly Option<string?> Manifest = SettingsCatalog.Manifest.ToOption<string?>();
     public static readonly Option<string?> Source = SettingsCatalog.Source.ToOption<string?>();
+    public static readonly Option<string?> Scope = SettingsCatalog.Scope.ToOption<string?>();
     public static readonly Option<string?> KmsKeyIds = SettingsCatalog.KmsKeyIds.ToOption<string?>();
     public static readonly Option<string?> Dir = SettingsCatalog.Dir.ToOption<string?>();
     public static readonly Option<bool> AllowDisk = SettingsCatalog.AllowDisk.ToOption<bool>();
@@ -64,7 +65,7 @@ internal static class AgentOptions
 
     public static void AddCommon(Command command)
     {
-        foreach (var option in new Option[] { Manifest, Source, KmsKeyIds, Dir, LogFormat })
+        foreach (var option in new Option[] { Manifest, Source, Scope, KmsKeyIds, Dir, LogFormat })
         {
             command.Options.Add(option);
         }

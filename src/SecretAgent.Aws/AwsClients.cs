@@ -27,6 +27,7 @@ public sealed class AwsClients : IDisposable
         AWSConfigs.LoggingConfig.LogTo = LoggingOptions.None;
         AWSConfigs.LoggingConfig.LogMetrics = false;
         NoRedirects.Register();
+        CredentialEndpointBypass.Register(Environment.GetEnvironmentVariable);
     }
 
     public AwsClients(AwsSettings settings)
@@ -107,6 +108,18 @@ public sealed class AwsClients : IDisposable
         config.Timeout = settings.AttemptTimeout;
         config.LogResponse = false;
         config.LogMetrics = false;
+        // An endpoint URL names the host (a FIPS VPC endpoint is given by its URL), and the SDK refuses FIPS on top of
+        // one; without one, FIPS is set only when asked, since false would override the profile's use_fips_endpoint.
+        if (endpoint is not null)
+        {
+            config.UseFIPSEndpoint = false;
+        }
+        else if (settings.UseFipsEndpoint)
+        {
+            config.UseFIPSEndpoint = true;
+        }
+
+        (settings.Trust ?? TlsTrust.Shared).Apply(config);
 
         // A redirect is reported, never followed (here by HttpClient, in the pipeline by NoRedirects).
         config.AllowAutoRedirect = false;

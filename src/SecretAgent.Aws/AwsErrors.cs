@@ -44,6 +44,10 @@ internal static class AwsErrors
                 new SecretAgentException(ErrorKind.Usage, "no AWS region configured (set AWS_REGION)"),
             AmazonClientException client when IsMissingCredentials(client) =>
                 new SecretAgentException(ErrorKind.NoCredentials, "no AWS credentials found"),
+            _ when Is(exception, HttpRequestError.ProxyTunnelError) =>
+                Unavailable(service, "the proxy refused the connection (check HTTPS_PROXY, and NO_PROXY for endpoints to reach directly)"),
+            _ when IsUntrustedCertificate(exception) =>
+                Unavailable(service, $"TLS certificate not trusted (give the CA that signs the endpoint's certificate in {TlsTrust.CaBundleVariable} or SSL_CERT_FILE)"),
             _ when BadResponse(exception) is { } detail => Unavailable(service, $"bad response from the endpoint ({detail})"),
             HttpRequestException or IOException or SocketException or AmazonClientException =>
                 Unavailable(service, $"cannot reach the endpoint ({Describe(exception)})"),
@@ -60,6 +64,33 @@ internal static class AwsErrors
     private static bool IsMissingCredentials(AmazonClientException exception) =>
         exception.Message.Contains("resolve AWS credentials", StringComparison.Ordinal)
         || exception.Message.Contains("Unable to find credentials", StringComparison.Ordinal);
+
+    private static bool Is(Exception exception, HttpRequestError error)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is HttpRequestException http && http.HttpRequestError == error)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // The handshake failed on the certificate (unknown CA, expired, another host's name): no retry makes it trusted.
+    private static bool IsUntrustedCertificate(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is System.Security.Authentication.AuthenticationException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     // The endpoint answered, but not with HTTP the client accepts: a broken proxy or gateway, not a network outage.
     private static string? BadResponse(Exception exception)

@@ -25,6 +25,12 @@ public sealed record AwsSettings
 
     public Uri? KmsEndpoint { get; init; }
 
+    /// <summary>AWS_USE_FIPS_ENDPOINT=true: FIPS 140 endpoints for the region (ignored under an endpoint URL).</summary>
+    public bool UseFipsEndpoint { get; init; }
+
+    /// <summary>The CA roots to trust; null: <see cref="TlsTrust.Shared"/> (the process's environment).</summary>
+    public TlsTrust? Trust { get; init; }
+
     /// <summary>Explicit credentials (tests); null uses the SDK's default chain.</summary>
     public AWSCredentials? Credentials { get; init; }
 
@@ -32,15 +38,17 @@ public sealed record AwsSettings
     {
         ArgumentNullException.ThrowIfNull(getenv);
         var region = RegionFrom(getenv, "AWS_REGION") ?? RegionFrom(getenv, "AWS_DEFAULT_REGION");
-        if (string.Equals(NonEmpty(getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")), "true", StringComparison.OrdinalIgnoreCase))
+        var fips = Flag(getenv, "AWS_USE_FIPS_ENDPOINT");
+        if (Flag(getenv, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"))
         {
-            return new AwsSettings { Region = region };
+            return new AwsSettings { Region = region, UseFipsEndpoint = fips };
         }
 
         var general = Endpoint(getenv, "AWS_ENDPOINT_URL");
         return new AwsSettings
         {
             Region = region,
+            UseFipsEndpoint = fips,
             S3Endpoint = Endpoint(getenv, "AWS_ENDPOINT_URL_S3") ?? general,
             KmsEndpoint = Endpoint(getenv, "AWS_ENDPOINT_URL_KMS") ?? general,
         };
@@ -69,6 +77,10 @@ public sealed record AwsSettings
             ? region
             : throw new Core.Errors.SecretAgentException(Core.Errors.ErrorKind.Usage, $"{variable} '{region}' is not a region name (like eu-west-1)");
     }
+
+    // The SDK's boolean variables: "true" in any case is on, anything else off.
+    private static bool Flag(Func<string, string?> getenv, string variable) =>
+        string.Equals(NonEmpty(getenv(variable)), "true", StringComparison.OrdinalIgnoreCase);
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -122,7 +122,7 @@ public sealed class S3ObjectReader : IObjectReader
         do
         {
             response = await s3.ListObjectsV2Async(request, cancellationToken);
-            S3Errors.CheckAnsweredAsS3(response.Name, Source.Scope);
+            S3Errors.CheckAnsweredAsS3(response.Name, Source.Location);
             keys.AddRange((response.S3Objects ?? []).Select(o => o.Key).Where(k => !k.EndsWith('/')));
             request.ContinuationToken = response.NextContinuationToken;
         }
@@ -139,7 +139,7 @@ public sealed class S3ObjectReader : IObjectReader
         do
         {
             response = await s3.ListVersionsAsync(request, cancellationToken);
-            S3Errors.CheckAnsweredAsS3(response.Name, Source.Scope);
+            S3Errors.CheckAnsweredAsS3(response.Name, Source.Location);
             versions.AddRange((response.Versions ?? []).Where(v => string.Equals(v.Key, key, StringComparison.Ordinal)));
             request.KeyMarker = response.NextKeyMarker;
             request.VersionIdMarker = response.NextVersionIdMarker;

@@ -69,6 +69,7 @@ internal static class SdkRuntimeDependencies
         config.RetryMode = RequestRetryMode.Standard;
         config.LogResponse = false;
         config.LogMetrics = false;
+        TlsTrust.Shared.Apply(config);
         if (proxy is not null)
         {
             config.SetWebProxy(proxy);

@@ -89,6 +89,7 @@ public static class SettingsCatalog
     // The agent's settings (run, fetch, check, policy).
     public static readonly Setting Manifest = new("--manifest", "SECRET_AGENT_MANIFEST", DefaultManifestPath, "Manifest path", Programs.Agent) { Alias = "-m" };
     public static readonly Setting Source = new("--source", "SECRET_AGENT_SOURCE", null, "Config source: s3://bucket/prefix/ or file:///dir/", Programs.Agent);
+    public static readonly Setting Scope = new("--scope", "SECRET_AGENT_SCOPE", null, "Logical scope the configs are bound to, as IT published them with --scope (e.g. a bucket and its replica in another region; default: the source URI)", Programs.Agent) { HelpName = "NAME" };
     public static readonly Setting KmsKeyIds = new("--kms-key-id", "SECRET_AGENT_KMS_KEY_ID", null, "Allowed KMS key ids, aliases or ARNs, comma-separated", Programs.Agent);
     public static readonly Setting Dir = new("--dir", "SECRET_AGENT_DIR", DefaultDir, "Target directory, a tmpfs", Programs.Agent);
     public static readonly Setting LogFormat = new("--log-format", null, "human", "Log format on stderr: human or json", Programs.Agent);
@@ -130,6 +131,7 @@ public static class SettingsCatalog
 
     // The admin tool's settings (recursive on its root command). Same flags and variables, its own meaning.
     public static readonly Setting AdminSource = new("--source", "SECRET_AGENT_SOURCE", null, "Where configs are stored: s3://bucket/prefix/ or file:///dir/", Programs.Admin) { HelpName = "URI" };
+    public static readonly Setting AdminScope = new("--scope", "SECRET_AGENT_SCOPE", null, "Logical scope to bind configs to (put, rollback, rotate) or to expect (get, list, verify), shared by a bucket and its replicas (default: the source URI)", Programs.Admin) { HelpName = "NAME" };
     public static readonly Setting AdminKmsKeyId = new("--kms-key-id", "SECRET_AGENT_KMS_KEY_ID", null, "KMS key id, ARN or alias/name to encrypt with (put, rollback, rotate) or to require (get, verify)", Programs.Admin) { HelpName = "KEY" };
     public static readonly Setting AdminJson = new("--json", null, null, "Print the result as JSON on stdout", Programs.Admin);
 
@@ -138,10 +140,10 @@ public static class SettingsCatalog
 
     public static IReadOnlyList<Setting> All { get; } =
     [
-        Manifest, Source, KmsKeyIds, Dir, LogFormat, AllowDisk, Owner, Timeout, MaxSize, Interval, MaxStale, MinGenerations, Supervise, ProcessGroup, Watch, KeepAwsEnv,
+        Manifest, Source, Scope, KmsKeyIds, Dir, LogFormat, AllowDisk, Owner, Timeout, MaxSize, Interval, MaxStale, MinGenerations, Supervise, ProcessGroup, Watch, KeepAwsEnv,
         Listen, ListenRemote,
         NotifyPidFile, NotifyProcess, NotifySignal, NotifyCommand, NotifyUrl, Splay, OnChange,
-        KmsGrantTokens, AdminSource, AdminKmsKeyId, AdminJson, Debug,
+        KmsGrantTokens, AdminSource, AdminScope, AdminKmsKeyId, AdminJson, Debug,
     ];
 
     /// <summary>The grant tokens from the environment, cleaned; none if the variable is unset.</summary>

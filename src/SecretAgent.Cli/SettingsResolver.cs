@@ -7,6 +7,9 @@ namespace SecretAgent.Cli;
 public sealed record SettingsOverrides(string? Source, string? KmsKeyIds, string? Dir)
 {
     public static SettingsOverrides None { get; } = new(null, null, null);
+
+    /// <summary>--scope: the logical scope (null: SECRET_AGENT_SCOPE, else the source URI).</summary>
+    public string? Scope { get; init; }
 }
 
 /// <summary>The manifest's optional <c>source</c>, <c>kmsKeyIds</c> and <c>dir</c>: the last place before a default.</summary>
@@ -30,7 +33,8 @@ public static class SettingsResolver
 
         var source = First(flags.Source, SettingsCatalog.Source.Read(environment), manifest.Source)
             ?? throw new SecretAgentException(ErrorKind.Usage, $"no source given: set {SettingsCatalog.Source.FlagOrVariable} (or 'source' in the manifest) to s3://bucket/prefix/ or file:///dir/");
-        var sourceUri = SourceUri.Parse(source);
+        var scope = First(flags.Scope, SettingsCatalog.Scope.Read(environment));
+        var sourceUri = SourceUri.Parse(source).WithScope(scope, SettingsCatalog.Scope.FlagOrVariable);
         return new AgentSettings(source, ResolveKeyIds(flags, environment, manifest), ResolveDir(flags, environment, manifest), sourceUri)
         {
             KmsGrantTokens = SettingsCatalog.GrantTokens(environment),

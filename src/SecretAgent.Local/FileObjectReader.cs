@@ -156,7 +156,7 @@ public sealed class FileObjectReader : IObjectReader
     internal static ObjectInfo Info(string key, VersionRecord record, long size, bool isLatest) =>
         new(key, record.VersionId, record.ETag, size, record.LastModified, record.Metadata, isLatest, record.DeleteMarker);
 
-    internal SecretAgentException NotFound(string key) => new(ErrorKind.NotFound, $"object {Source.Scope}{key} not found");
+    internal SecretAgentException NotFound(string key) => new(ErrorKind.NotFound, $"object {Source.Location}{key} not found");
 
     private SecretAgentException MissingRoot() => new(ErrorKind.NotFound, $"source directory {Root} does not exist");
 }

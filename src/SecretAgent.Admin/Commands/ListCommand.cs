@@ -21,7 +21,7 @@ internal static class ListCommand
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var context = AdminContext.Load(parse);
-        var configs = await Consoles.WithStatusAsync($"Listing {context.Source.Scope}", () => context.Catalog.ListAsync(cancellationToken));
+        var configs = await Consoles.WithStatusAsync($"Listing {context.Source.Location}", () => context.Catalog.ListAsync(cancellationToken));
         if (context.Json)
         {
             PrintJson(configs);

@@ -82,7 +82,8 @@ internal static class PutCommand
                 w.WriteString("etag", result.ETag);
                 w.WriteString("keyArn", result.KeyArn);
                 w.WriteString("format", format.ToString().ToLowerInvariant());
-                w.WriteString("source", context.Source.Scope);
+                w.WriteString("source", context.Source.Location);
+                w.WriteString("scope", context.Source.Scope);
                 w.WriteStartArray("skippedVersions");
                 foreach (var skipped in result.Skipped)
                 {

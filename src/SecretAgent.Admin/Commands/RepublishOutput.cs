@@ -16,7 +16,7 @@ internal static class RepublishOutput
         w.WriteNullable("versionId", published.VersionId);
         w.WriteString("etag", published.ETag);
         w.WriteString("keyArn", published.KeyArn);
-        w.WriteString("source", context.Source.Scope);
+        w.WriteString("source", context.Source.Location);
         w.WriteStartObject("from");
         w.WriteNullable("versionId", result.FromVersionId);
         w.WriteNumber("generation", result.FromGeneration);

@@ -62,7 +62,7 @@ internal static class RotateCommand
     // Every config under the source, by name; a key that is not a config name is refused as put would refuse it.
     private static async Task<List<ConfigName>> AllAsync(AdminContext context, CancellationToken cancellationToken)
     {
-        var configs = await Consoles.WithStatusAsync($"Listing {context.Source.Scope}", () => context.Catalog.ListAsync(cancellationToken));
+        var configs = await Consoles.WithStatusAsync($"Listing {context.Source.Location}", () => context.Catalog.ListAsync(cancellationToken));
         return configs.Select(c => ConfigName.Parse(c.Name)).ToList();
     }
 

@@ -26,7 +26,7 @@ internal static class VerifyCommand
     {
         var context = AdminContext.Load(parse);
         IReadOnlyList<string> allowed = [context.KeyId, .. EarlierKeys.Read(parse, AllowKey).Where(k => k != context.KeyId)];
-        var checks = await Consoles.WithStatusAsync($"Verifying {context.Source.Scope}", () => context.Verifier.VerifyAsync(allowed, cancellationToken));
+        var checks = await Consoles.WithStatusAsync($"Verifying {context.Source.Location}", () => context.Verifier.VerifyAsync(allowed, cancellationToken));
         if (context.Json)
         {
             PrintJson(context, checks);
@@ -61,7 +61,7 @@ internal static class VerifyCommand
     private static void PrintJson(AdminContext context, IReadOnlyList<VersionCheck> checks) => JsonOutput.Write(w =>
     {
         w.WriteStartObject();
-        w.WriteString("source", context.Source.Scope);
+        w.WriteString("source", context.Source.Location);
         w.WriteBoolean("ok", checks.All(c => c.Finding is null));
         w.WriteNumber("findings", checks.Count(c => c.Finding is not null));
         w.WriteStartArray("versions");

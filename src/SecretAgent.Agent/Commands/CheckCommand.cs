@@ -25,7 +25,7 @@ internal static class CheckCommand
                 await OnlineCheck.CheckAsync(context.Manifest.Files, AgentComposition.Reader(context.Source), context.Log, ct);
             }
 
-            Console.Out.WriteLine(Printable.Escape($"ok: {context.Manifest.Files.Count} configs from {context.Source.Scope}, keys {string.Join(",", context.Settings.KmsKeyIds)}, target {context.Settings.Dir}"));
+            Console.Out.WriteLine(Printable.Escape($"ok: {context.Manifest.Files.Count} configs from {context.Source.Location}{(context.Source.HasLogicalScope ? $" (scope {context.Source.Scope})" : string.Empty)}, keys {string.Join(",", context.Settings.KmsKeyIds)}, target {context.Settings.Dir}"));
             return 0;
         });
         return command;

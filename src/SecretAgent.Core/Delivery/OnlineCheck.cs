@@ -27,7 +27,7 @@ public static class OnlineCheck
         {
             if (!file.Optional)
             {
-                throw new SecretAgentException(ErrorKind.NotFound, $"object {reader.Source.Scope}{file.Name} not found", file.Name);
+                throw new SecretAgentException(ErrorKind.NotFound, $"object {reader.Source.Location}{file.Name} not found", file.Name);
             }
 
             log.Warn("optional config not found", ("config", file.Name));

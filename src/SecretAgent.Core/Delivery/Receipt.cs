@@ -32,7 +32,11 @@ public static class Receipt
             writer.WriteNumber("version", 1);
             writer.WriteString("writtenAt", Time(now));
             writer.WriteString("manifestSha256", manifestSha256);
-            writer.WriteString("source", source.Scope);
+            writer.WriteString("source", source.Location);
+            if (source.HasLogicalScope)
+            {
+                writer.WriteString("scope", source.Scope);
+            }
             writer.WriteString("host", System.Environment.MachineName);
             writer.WriteStartArray("files");
             foreach (var entry in entries)

@@ -30,7 +30,8 @@ public static class EnvelopeReader
 
         if (!string.Equals(envelope.Scope, expected.Scope, StringComparison.Ordinal))
         {
-            throw Refuse(expected, $"object is bound to source {envelope.Scope}, not {expected.Scope} (copied from another prefix or bucket)");
+            // The scope is the source URI unless a logical one was named (SourceUri.WithScope); say which applies.
+            throw Refuse(expected, $"object is bound to scope {envelope.Scope}, not {expected.Scope} (copied from another prefix or bucket, or published under another --scope)");
         }
 
         if (envelope.Generation < expected.MinGeneration)

@@ -4,12 +4,19 @@ namespace SecretAgent.Core.Storage;
 
 /// <summary>
 /// A config source: s3://bucket/prefix/ or file:///absolute/dir/. The canonical text (always ending in '/') is the
-/// "scope" bound into every object's encryption context, so the same bytes can't be replayed under another source.
+/// "scope" bound into every object's encryption context, so the same bytes can't be replayed under another source,
+/// unless IT and the deployment name a logical scope instead (<see cref="WithScope"/>): then every source of that
+/// name (a bucket and its cross-region replica) serves the same objects, and any other source's are refused.
 /// </summary>
 public sealed record SourceUri
 {
     private const int MaxKeyBytes = 1024;
     private const int MaxPathBytes = 4096;
+
+    /// <summary>A logical scope's longest length: it is an encryption context value (CloudTrail, IAM conditions).</summary>
+    public const int MaxScopeLength = 256;
+
+    private string? logicalScope;
 
     private SourceUri(string scheme, string bucket, string prefix)
     {
@@ -31,12 +38,36 @@ public sealed record SourceUri
 
     public bool IsFile => Scheme == "file";
 
-    /// <summary>The canonical form, used as the scope in encryption contexts.</summary>
-    public string Scope => IsS3 ? $"s3://{Bucket}/{Prefix}" : $"file://{Prefix}";
+    /// <summary>The canonical URI: where the objects are (messages, receipts).</summary>
+    public string Location => IsS3 ? $"s3://{Bucket}/{Prefix}" : $"file://{Prefix}";
+
+    /// <summary>What objects are bound to in their encryption context: the logical scope if named, else <see cref="Location"/>.</summary>
+    public string Scope => logicalScope ?? Location;
+
+    /// <summary>Whether a logical scope was named (not the default, the URI).</summary>
+    public bool HasLogicalScope => logicalScope is not null;
 
     public string ObjectKey(string configName) => IsS3 ? Prefix + configName : configName;
 
-    public override string ToString() => Scope;
+    public override string ToString() => Location;
+
+    /// <summary>
+    /// This source bound to the logical scope <paramref name="name"/> (null or empty: the URI, as before scopes had
+    /// names). A name is 1 to 256 characters of letters, digits and <c>-._:/@+=</c>, so it prints and reads the same
+    /// in CloudTrail and in IAM conditions. Throws Usage naming <paramref name="setting"/>.
+    /// </summary>
+    public SourceUri WithScope(string? name, string setting)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return this;
+        }
+
+        var valid = name.Length <= MaxScopeLength && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or ':' or '/' or '@' or '+' or '=');
+        return valid
+            ? this with { logicalScope = name }
+            : throw Bad(Errors.Printable.Escape($"{setting} '{name}' is not a scope name (1 to {MaxScopeLength} letters, digits or -._:/@+=)"));
+    }
 
     public static SourceUri Parse(string? text)
     {

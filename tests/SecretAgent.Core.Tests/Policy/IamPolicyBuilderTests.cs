@@ -152,6 +152,18 @@ public sealed class IamPolicyBuilderTests
             Strings(Statement(policy, "DecryptConfigKeys").GetProperty("Condition").GetProperty("StringEquals").GetProperty("kms:EncryptionContext:secret-agent:name")));
     }
 
+    [Fact]
+    public void Build_WhenLogicalScope_PinsTheContextToTheScopeAndReadsTheReplicaBucket()
+    {
+        var replica = SourceUri.Parse("s3://replica-bucket/payments/prod/").WithScope("payments-prod", "--scope");
+
+        using var policy = JsonDocument.Parse(IamPolicyBuilder.Build(Manifest, replica, [KeyArn]));
+
+        var decrypt = Statement(policy, "DecryptConfigKeys").GetProperty("Condition").GetProperty("StringEquals");
+        Assert.Equal(["payments-prod"], Strings(decrypt.GetProperty("kms:EncryptionContext:secret-agent:scope")));
+        Assert.Equal(["arn:aws:s3:::replica-bucket"], Strings(Statement(policy, "ListConfigObjects").GetProperty("Resource")));
+    }
+
     // faults.md row 13: StringEquals on the context keys, never ForAllValues, which passes when the context is absent.
     private static void AssertContextCondition(JsonElement statement)
     {

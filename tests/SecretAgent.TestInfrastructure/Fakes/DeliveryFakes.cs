@@ -49,7 +49,7 @@ internal sealed class InMemoryObjectReader(SourceUri source) : IObjectReader
         }
 
         Interlocked.Increment(ref gets);
-        var stored = Find(request.Key) ?? throw new SecretAgentException(ErrorKind.NotFound, $"object {Source.Scope}{request.Key} not found");
+        var stored = Find(request.Key) ?? throw new SecretAgentException(ErrorKind.NotFound, $"object {Source.Location}{request.Key} not found");
         if (request.IfNoneMatch is not null && string.Equals(request.IfNoneMatch, stored.Info.ETag, StringComparison.Ordinal))
         {
             Interlocked.Increment(ref notModified);
