@@ -53,8 +53,9 @@ internal static class RunCommand
         // registered as early, so a signal the runtime dispatches late still reaches one of the two.
         using var signals = new SignalCancellation();
         using var forwarder = parse.GetValue(AgentOptions.Supervise) ? new SignalForwarder(parse.GetValue(AgentOptions.ProcessGroup)) : null;
-        var launcher = new AppLauncher(parse.GetValue(AgentOptions.Supervise), new SuperviseOptions(parse.GetValue(AgentOptions.ProcessGroup), signals.HandOff, forwarder));
-        var request = new RunRequest(AgentComposition.Request(context, parse), app, parse.GetValue(AgentOptions.KeepAwsEnv));
+        var runAs = AgentOptions.RunAsOf(parse);
+        var launcher = new AppLauncher(parse.GetValue(AgentOptions.Supervise), new SuperviseOptions(parse.GetValue(AgentOptions.ProcessGroup), signals.HandOff, forwarder), runAs);
+        var request = new RunRequest(AgentComposition.Request(context, parse, runAs?.Owner), app, parse.GetValue(AgentOptions.KeepAwsEnv));
         var seams = AgentComposition.Seams(context, target, launcher);
         return await AgentComposition.UnderSignalsAsync(signals, ct => ConfigDelivery.RunAsync(request, seams, ct));
     }
