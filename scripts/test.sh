@@ -41,6 +41,8 @@ die() { printf 'scripts/test.sh: error: %s\n' "$*" >&2; exit 1; }
 have() { command -v "$1" >/dev/null 2>&1; }
 # shellcheck source=scripts/lib/publish.sh
 . "$ROOT/scripts/lib/publish.sh"
+# shellcheck source=scripts/lib/carrier.sh
+. "$ROOT/scripts/lib/carrier.sh"
 
 mkdir -p "$ARTIFACTS"
 
@@ -80,6 +82,8 @@ install_tools() {
     local packages=()
     have dockerd && have docker || packages+=(docker.io)
     have debootstrap || packages+=(debootstrap)
+    # The carrier /opt/secret-agent (scripts/lib/carrier.sh) sets the agent's ELF interpreter and RPATH.
+    have patchelf || packages+=(patchelf)
     have python3 || packages+=(python3)
     if [ ${#packages[@]} -gt 0 ]; then
         note "installing ${packages[*]}"
@@ -143,6 +147,20 @@ build_base_image() {
     note "imported from artifacts/base/$(basename "$tarball")"
 }
 
+# Debian's busybox-static, unpacked (not installed): the container tests' base image without any libc and their
+# static app in a scratch image. SECRET_AGENT_BUSYBOX points the tests at it.
+fetch_busybox() {
+    local dir=$ARTIFACTS/base/busybox
+    if [ ! -x "$dir/bin/busybox" ]; then
+        note "apt-get download busybox-static (unpacked into artifacts/base/busybox)"
+        mkdir -p "$dir"
+        ( cd "$ARTIFACTS/base" && rm -f busybox-static_*.deb && { apt-get download busybox-static >/dev/null 2>&1 || { apt-get update -qq && apt-get download busybox-static >/dev/null; }; } ) \
+            || die "apt-get download busybox-static failed (is a Debian mirror reachable?)"
+        dpkg-deb -x "$ARTIFACTS"/base/busybox-static_*.deb "$dir"
+    fi
+    export SECRET_AGENT_BUSYBOX=$dir/bin/busybox
+}
+
 # A newer SDK builds for a newer runtime than the lock files record: say so before restore fails with NU1004.
 check_sdk_matches_locks() {
     local locked sdk
@@ -167,6 +185,10 @@ build_and_publish() {
     export SECRET_AGENT_ADMIN_BIN=$ARTIFACTS/bin/secret-agent-admin
     note "SECRET_AGENT_BIN=$SECRET_AGENT_BIN ($SECRET_AGENT_FORM, $(du -h "$SECRET_AGENT_BIN" | cut -f1))"
     note "SECRET_AGENT_ADMIN_BIN=$SECRET_AGENT_ADMIN_BIN ($SECRET_AGENT_ADMIN_FORM, $(du -h "$SECRET_AGENT_ADMIN_BIN" | cut -f1))"
+    # The carrier directory the container tests copy into every base image (docs/images.md).
+    stage_carrier "$ARTIFACTS/carrier/opt/secret-agent" "$SECRET_AGENT_BIN" x86_64-linux-gnu ld-linux-x86-64.so.2
+    export SECRET_AGENT_CARRIER=$ARTIFACTS/carrier/opt/secret-agent
+    note "SECRET_AGENT_CARRIER=$SECRET_AGENT_CARRIER ($(du -sh "$SECRET_AGENT_CARRIER" | cut -f1))"
 }
 
 run_tests() {
@@ -201,6 +223,7 @@ summarize_results() {
 install_tools
 start_engine
 build_base_image
+fetch_busybox
 if $SETUP_ONLY; then
     section "setup done"
     exit 0

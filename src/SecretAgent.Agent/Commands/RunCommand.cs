@@ -45,6 +45,9 @@ internal static class RunCommand
     private static async Task<int> RunAsync(ParseResult parse)
     {
         var app = AppCommand(parse);
+
+        // Before anything is read or written: a switch this agent cannot make is refused at once (77).
+        var runAs = AgentOptions.RunAsOf(parse);
         var context = AgentContext.Load(parse);
         using var target = AgentComposition.OpenTarget(context, parse);
 
@@ -53,7 +56,6 @@ internal static class RunCommand
         // registered as early, so a signal the runtime dispatches late still reaches one of the two.
         using var signals = new SignalCancellation();
         using var forwarder = parse.GetValue(AgentOptions.Supervise) ? new SignalForwarder(parse.GetValue(AgentOptions.ProcessGroup)) : null;
-        var runAs = AgentOptions.RunAsOf(parse);
         var launcher = new AppLauncher(parse.GetValue(AgentOptions.Supervise), new SuperviseOptions(parse.GetValue(AgentOptions.ProcessGroup), signals.HandOff, forwarder), runAs);
         var request = new RunRequest(AgentComposition.Request(context, parse, runAs?.Owner), app, parse.GetValue(AgentOptions.KeepAwsEnv));
         var seams = AgentComposition.Seams(context, target, launcher);
