@@ -98,7 +98,7 @@ internal sealed class Container(IContainer container, DockerClient client) : IAs
     public async Task<CommandResult> ExecAsync(params string[] command)
     {
         var result = await container.ExecAsync(command);
-        return new CommandResult(checked((int)result.ExitCode), result.Stdout, result.Stderr);
+        return new CommandResult(checked((int)(result.ExitCode ?? -1)), result.Stdout, result.Stderr);
     }
 
     /// <summary><c>docker inspect</c> of the container, as JSON.</summary>

@@ -26,6 +26,12 @@ internal sealed record ContainerOptions
     /// <summary><c>docker run --user</c>: the user the agent itself starts as (null: the image's).</summary>
     public string? User { get; init; }
 
+    /// <summary>Named volumes: "volume:/path" or "volume:/path:ro" (the sidecar's tmpfs-backed volume).</summary>
+    public IReadOnlyList<string> Volumes { get; init; } = [];
+
+    /// <summary><c>--pid container:ID</c>: share another container's PID namespace (null: its own).</summary>
+    public string? PidContainer { get; init; }
+
     /// <summary>Read-only bind mounts: host path to container path.</summary>
     public IReadOnlyDictionary<string, string> ReadOnlyMounts { get; init; } = new Dictionary<string, string>();
 
@@ -53,6 +59,16 @@ internal sealed record ContainerOptions
             {
                 parameters.HostConfig ??= new HostConfig();
                 parameters.HostConfig.NetworkMode = "host";
+                if (Volumes.Count > 0)
+                {
+                    parameters.HostConfig.Binds = [.. Volumes];
+                }
+
+                if (PidContainer is not null)
+                {
+                    parameters.HostConfig.PidMode = $"container:{PidContainer}";
+                }
+
                 if (Tmpfs)
                 {
                     // Testcontainers' tmpfs mount has no options; the engine's HostConfig.Tmpfs takes "mode=0700".

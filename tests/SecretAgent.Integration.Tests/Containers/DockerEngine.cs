@@ -87,6 +87,24 @@ public sealed class DockerEngine : IAsyncLifetime
         return container;
     }
 
+    /// <summary>
+    /// A tmpfs-backed named volume (the local driver with type=tmpfs, as the compose sample and ECS on EC2 declare
+    /// it), removed when the collection ends.
+    /// </summary>
+    internal async Task<string> CreateTmpfsVolumeAsync(string options)
+    {
+        var name = $"sa-test-{runId}-vol{Volumes.Count}";
+        await Client.Volumes.CreateAsync(new VolumesCreateParameters
+        {
+            Name = name,
+            Driver = "local",
+            DriverOpts = new Dictionary<string, string> { ["type"] = "tmpfs", ["device"] = "tmpfs", ["o"] = options },
+            Labels = new Dictionary<string, string> { [Label] = runId },
+        });
+        Volumes.Add(name);
+        return name;
+    }
+
     /// <summary><c>docker history</c> of an image, as JSON.</summary>
     internal async Task<byte[]> ImageHistoryJsonAsync(string image) =>
         System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(await Client.Images.GetImageHistoryAsync(image));
@@ -204,11 +222,10 @@ public sealed class DockerEngine : IAsyncLifetime
         var builder = new ImageFromDockerfileBuilder()
             .WithDockerfileDirectory(context)
             .WithDockerfile(dockerfile)
-            .WithBuildArgument("BASE", BaseImage)
             .WithName(tag)
             .WithLabel(Label, runId)
             .WithCleanUp(false);
-        foreach (var (name, value) in arguments)
+        foreach (var (name, value) in arguments.Any(a => a.Name == "BASE") ? arguments : [("BASE", BaseImage), .. arguments])
         {
             builder = builder.WithBuildArgument(name, value);
         }
@@ -229,7 +246,7 @@ public sealed class DockerEngine : IAsyncLifetime
 }
 
 /// <summary>The bases the probe app image is built on.</summary>
-internal enum AnyBase
+public enum AnyBase
 {
     /// <summary>Debian minbase (glibc 2.36, its own libssl).</summary>
     Debian,
