@@ -18,9 +18,20 @@ report() {
 }
 
 echo "probe: uid=$($bb id -u) gid=$($bb id -g) groups=$($bb id -G) pid=$$"
-$bb cut -d' ' -f6- "/proc/$$/maps" | $bb sort -u | while read -r mapped; do
-    case $mapped in /*) echo "probe: maps $mapped" ;; esac
-done
+# Read by the shell itself: a child reading another process's maps needs ptrace access to it, which a process
+# that changed its uid (run --user) does not grant (it is not dumpable).
+seen=
+while read -r line; do
+    case $line in
+        */*)
+            mapped=/${line#*/}
+            case " $seen " in
+                *" $mapped "*) ;;
+                *) seen="$seen $mapped"; echo "probe: maps $mapped" ;;
+            esac
+            ;;
+    esac
+done < "/proc/$$/maps"
 $bb env | $bb cut -d= -f1 | while read -r name; do echo "probe: env $name"; done
 report
 trap 'echo "probe: received HUP"; report' HUP
