@@ -92,7 +92,7 @@ public sealed class ContainerAnyBaseTests(DockerEngine docker, MotoServer moto) 
     // The app's own process maps its image's loader and libc (Debian) or none (static busybox), never the carrier's.
     private static void AssertOwnLibc(AnyBase kind, string logs)
     {
-        var maps = logs.Split('\n').Where(l => l.StartsWith("probe: maps ", StringComparison.Ordinal)).ToList();
+        var maps = Reported(logs, "probe: maps ");
         Assert.True(maps.Count > 0, $"the app printed no mapped file:\n{logs}");
         Assert.DoesNotContain(maps, m => m.Contains("/opt/secret-agent", StringComparison.Ordinal));
         if (kind == AnyBase.Debian)
@@ -107,10 +107,14 @@ public sealed class ContainerAnyBaseTests(DockerEngine docker, MotoServer moto) 
 
     private static void AssertNothingOfTheAgentsInherited(string logs)
     {
-        var names = logs.Split('\n').Where(l => l.StartsWith("probe: env ", StringComparison.Ordinal)).Select(l => l["probe: env ".Length..]).ToList();
+        var names = Reported(logs, "probe: env ");
         Assert.Contains("AWS_REGION", names);
         Assert.DoesNotContain(names, n => AgentVariablePrefixes.Any(p => n.StartsWith(p, StringComparison.Ordinal)));
     }
+
+    // What the probe printed after PREFIX on each line (the engine's log lines start with a timestamp).
+    private static List<string> Reported(string logs, string prefix) =>
+        [.. logs.Split('\n').Where(l => l.Contains(prefix, StringComparison.Ordinal)).Select(l => l[(l.IndexOf(prefix, StringComparison.Ordinal) + prefix.Length)..].TrimEnd('\r'))];
 
     private async Task AssertCanaryNowhereAsync(Container container, string image)
     {
