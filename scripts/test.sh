@@ -43,6 +43,8 @@ have() { command -v "$1" >/dev/null 2>&1; }
 . "$ROOT/scripts/lib/publish.sh"
 # shellcheck source=scripts/lib/arm64.sh
 . "$ROOT/scripts/lib/arm64.sh"
+# shellcheck source=scripts/lib/carrier.sh
+. "$ROOT/scripts/lib/carrier.sh"
 
 mkdir -p "$ARTIFACTS"
 
@@ -82,6 +84,8 @@ install_tools() {
     local packages=()
     have dockerd && have docker || packages+=(docker.io)
     have debootstrap || packages+=(debootstrap)
+    # The carrier /opt/secret-agent (scripts/lib/carrier.sh) sets the agent's ELF interpreter and RPATH.
+    have patchelf || packages+=(patchelf)
     have python3 || packages+=(python3)
     # linux-arm64: the cross toolchain (NativeAOT publish, the ABI program) and qemu-user (docs/arm64.md).
     read -r -a arm64_packages <<<"$(arm64_missing_packages)"
@@ -155,6 +159,20 @@ build_base_image() {
     note "imported from artifacts/base/$(basename "$tarball")"
 }
 
+# Debian's busybox-static, unpacked (not installed): the container tests' base image without any libc and their
+# static app in a scratch image. SECRET_AGENT_BUSYBOX points the tests at it.
+fetch_busybox() {
+    local dir=$ARTIFACTS/base/busybox
+    if [ ! -x "$dir/bin/busybox" ]; then
+        note "apt-get download busybox-static (unpacked into artifacts/base/busybox)"
+        mkdir -p "$dir"
+        ( cd "$ARTIFACTS/base" && rm -f busybox-static_*.deb && { apt-get download busybox-static >/dev/null 2>&1 || { apt-get update -qq && apt-get download busybox-static >/dev/null; }; } ) \
+            || die "apt-get download busybox-static failed (is a Debian mirror reachable?)"
+        dpkg-deb -x "$ARTIFACTS"/base/busybox-static_*.deb "$dir"
+    fi
+    export SECRET_AGENT_BUSYBOX=$dir/bin/busybox
+}
+
 # A newer SDK builds for a newer runtime than the lock files record: say so before restore fails with NU1004.
 check_sdk_matches_locks() {
     local locked sdk
@@ -179,6 +197,10 @@ build_and_publish() {
     export SECRET_AGENT_ADMIN_BIN=$ARTIFACTS/bin/secret-agent-admin
     note "SECRET_AGENT_BIN=$SECRET_AGENT_BIN ($SECRET_AGENT_FORM, $(du -h "$SECRET_AGENT_BIN" | cut -f1))"
     note "SECRET_AGENT_ADMIN_BIN=$SECRET_AGENT_ADMIN_BIN ($SECRET_AGENT_ADMIN_FORM, $(du -h "$SECRET_AGENT_ADMIN_BIN" | cut -f1))"
+    # The carrier directory the container tests copy into every base image (docs/images.md).
+    stage_carrier "$ARTIFACTS/carrier/opt/secret-agent" "$SECRET_AGENT_BIN" x86_64-linux-gnu ld-linux-x86-64.so.2
+    export SECRET_AGENT_CARRIER=$ARTIFACTS/carrier/opt/secret-agent
+    note "SECRET_AGENT_CARRIER=$SECRET_AGENT_CARRIER ($(du -sh "$SECRET_AGENT_CARRIER" | cut -f1))"
     publish_arm64
 }
 
@@ -252,6 +274,7 @@ run_bench() {
 install_tools
 start_engine
 build_base_image
+fetch_busybox
 if $SETUP_ONLY; then
     section "setup done"
     exit 0

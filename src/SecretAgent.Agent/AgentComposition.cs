@@ -28,13 +28,14 @@ internal static class AgentComposition
             DeadlineExplanation = AwsClients.PendingCredentialsError,
         };
 
-    public static DeliveryRequest Request(AgentContext context, ParseResult parse) => new(
+    /// <summary>The delivery options; <paramref name="impliedOwner"/> (run --user's) owns the files unless --owner is given.</summary>
+    public static DeliveryRequest Request(AgentContext context, ParseResult parse, FileOwner? impliedOwner = null) => new(
         context.Manifest.Files,
         context.Manifest.Sha256Hex,
         context.Source,
         context.Settings.KmsKeyIds,
         parse.GetValue(AgentOptions.MaxSize),
-        parse.GetValue(AgentOptions.Owner) is { } owner ? FileOwner.Parse(owner) : null,
+        parse.GetValue(AgentOptions.Owner) is { } owner ? FileOwner.Parse(owner) : impliedOwner,
         AgentOptions.TimeoutSeconds(parse));
 
     /// <summary>

@@ -32,6 +32,8 @@ internal static class AgentOptions
     public static readonly Option<bool> ProcessGroup = SettingsCatalog.ProcessGroup.ToOption<bool>();
     public static readonly Option<bool> Watch = SettingsCatalog.Watch.ToOption<bool>();
     public static readonly Option<bool> KeepAwsEnv = SettingsCatalog.KeepAwsEnv.ToOption<bool>();
+    public static readonly Option<string?> User = SettingsCatalog.User.ToOption<string?>();
+    public static readonly Option<string?> Groups = SettingsCatalog.Groups.ToOption<string?>();
     public static readonly Option<string?> Listen = SettingsCatalog.Listen.ToOption<string?>();
     public static readonly Option<bool> ListenRemote = SettingsCatalog.ListenRemote.ToOption<bool>();
     public static readonly Option<string?> NotifyPidFile = SettingsCatalog.NotifyPidFile.ToOption<string?>();
@@ -82,10 +84,28 @@ internal static class AgentOptions
     /// <summary>run's own: how the app is started.</summary>
     public static void AddLaunch(Command command)
     {
-        foreach (var option in new Option[] { Supervise, ProcessGroup, KeepAwsEnv })
+        foreach (var option in new Option[] { Supervise, ProcessGroup, KeepAwsEnv, User, Groups })
         {
             command.Options.Add(option);
         }
+    }
+
+    /// <summary>
+    /// run's --user and --groups, checked before anything is fetched (a non-root agent cannot switch users); null
+    /// without --user. --groups alone is a usage error: it would silently do nothing.
+    /// </summary>
+    public static Core.Processes.RunAs? RunAsOf(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        var groups = parse.GetValue(Groups);
+        if (parse.GetValue(User) is not { } user)
+        {
+            return groups is null ? null : throw new SecretAgentException(ErrorKind.Usage, $"{SettingsCatalog.Groups.Flag} needs {SettingsCatalog.User.Flag}");
+        }
+
+        var runAs = Core.Processes.RunAs.Parse(user, groups);
+        runAs.CheckCanSwitch();
+        return runAs;
     }
 
     /// <summary>watch's: the listener and its opt-in, and the staleness bound of /readyz.</summary>

@@ -108,6 +108,8 @@ public static class SettingsCatalog
     public static readonly Setting Supervise = new("--supervise", null, null, "Stay as PID 1: start the app, forward signals, reap zombies, mirror its exit status", Programs.Agent);
     public static readonly Setting ProcessGroup = new("--process-group", null, null, "With --supervise, run the app in its own session and forward signals to its whole process group", Programs.Agent);
     public static readonly Setting Watch = new("--watch", null, null, "With --supervise: keep the configs current while the app runs (watch's polling, status and notify options apply)", Programs.Agent);
+    public static readonly Setting User = new("--user", null, null, "Run the app as this numeric uid:gid (the agent must be root; the files are owned by it unless --owner)", Programs.Agent) { HelpName = "UID:GID" };
+    public static readonly Setting Groups = new("--groups", null, null, "With --user, the app's supplementary gids, comma-separated (default: none)", Programs.Agent) { HelpName = "GID,GID" };
     public static readonly Setting KeepAwsEnv = new("--keep-aws-env", null, null, "Keep AWS credential variables in the app's environment", Programs.Agent);
 
     // The watcher's status: health, readiness and the listener.
@@ -141,6 +143,7 @@ public static class SettingsCatalog
     public static IReadOnlyList<Setting> All { get; } =
     [
         Manifest, Source, Scope, KmsKeyIds, Dir, LogFormat, AllowDisk, Owner, Timeout, MaxSize, Interval, MaxStale, MinGenerations, Supervise, ProcessGroup, Watch, KeepAwsEnv,
+        User, Groups,
         Listen, ListenRemote,
         NotifyPidFile, NotifyProcess, NotifySignal, NotifyCommand, NotifyUrl, Splay, OnChange,
         KmsGrantTokens, AdminSource, AdminScope, AdminKmsKeyId, AdminJson, Debug,

@@ -54,6 +54,9 @@ internal static class RunCommand
         // The forwarder first: from here on every signal it forwards (USR1 included) is queued for the app, never
         // the agent's death while it loads the manifest or opens the target.
         using var forwarder = supervise ? new SignalForwarder(parse.GetValue(AgentOptions.ProcessGroup)) : null;
+
+        // Before anything is read or written: a switch this agent cannot make is refused at once (77).
+        var runAs = AgentOptions.RunAsOf(parse);
         var context = AgentContext.Load(parse);
         using var target = AgentComposition.OpenTarget(context, parse);
 
@@ -61,8 +64,8 @@ internal static class RunCommand
         // the files live: it cancels (files removed, 128+n) or, once handed off, belongs to the app.
         using var signals = new SignalCancellation();
         var supervised = watch ? new SupervisedApp() : null;
-        var launcher = new AppLauncher(supervise, new SuperviseOptions(parse.GetValue(AgentOptions.ProcessGroup), signals.HandOff, forwarder, supervised));
-        var request = new RunRequest(AgentComposition.Request(context, parse), app, parse.GetValue(AgentOptions.KeepAwsEnv));
+        var launcher = new AppLauncher(supervise, new SuperviseOptions(parse.GetValue(AgentOptions.ProcessGroup), signals.HandOff, forwarder, supervised), runAs);
+        var request = new RunRequest(AgentComposition.Request(context, parse, runAs?.Owner), app, parse.GetValue(AgentOptions.KeepAwsEnv));
         var seams = AgentComposition.Seams(context, target, launcher);
         return supervised is null
             ? await AgentComposition.UnderSignalsAsync(signals, ct => ConfigDelivery.RunAsync(request, seams, ct))

@@ -14,6 +14,9 @@ public static class Receipt
 {
     public const string RelativePath = ".secret-agent/receipt.json";
 
+    /// <summary>The schema written: 2 adds agentVersion (the build that delivered the set). 1 is still read.</summary>
+    public const int SchemaVersion = 2;
+
     public static byte[] Build(string manifestSha256, SourceUri source, IReadOnlyList<FetchedConfig> configs, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -29,7 +32,8 @@ public static class Receipt
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
-            writer.WriteNumber("version", 1);
+            writer.WriteNumber("version", SchemaVersion);
+            writer.WriteString("agentVersion", BuildInfo.Version);
             writer.WriteString("writtenAt", Time(now));
             writer.WriteString("manifestSha256", manifestSha256);
             writer.WriteString("source", source.Location);
@@ -51,14 +55,17 @@ public static class Receipt
         return buffer.ToArray();
     }
 
-    /// <summary>The files a receipt lists; null when it is not a receipt this version wrote (then nothing is adopted).</summary>
+    /// <summary>
+    /// The files a receipt lists; null when it is not a receipt of a schema this build reads, 1 or 2 (then nothing is
+    /// adopted). The files' shape is the same in both: a sidecar upgraded in place adopts what the old one wrote.
+    /// </summary>
     public static IReadOnlyList<ReceiptEntry>? Parse(ReadOnlyMemory<byte> json)
     {
         try
         {
             using var document = JsonDocument.Parse(json);
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("version", out var version) || version.GetInt32() != 1)
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("version", out var version) || version.GetInt32() is not (1 or SchemaVersion))
             {
                 return null;
             }

@@ -30,6 +30,9 @@ internal static unsafe class Execve
             try
             {
                 lastCheck?.Invoke();
+
+                // Last, so everything before ran with the agent's privileges; a failure throws and nothing starts.
+                spec.User?.Drop();
                 _ = ProcessNative.Execve(file, argv, envp);
                 errno = Marshal.GetLastPInvokeError();
             }

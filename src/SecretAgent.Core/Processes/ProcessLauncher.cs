@@ -41,21 +41,30 @@ public interface IAppLauncher
 }
 
 /// <summary>Exec (replace the agent) or, with <paramref name="Supervise"/>, supervise under <paramref name="Options"/>.</summary>
-public sealed record AppLauncher(bool Supervise, SuperviseOptions Options) : IAppLauncher
+/// With <paramref name="User"/> (run --user) the app runs as that user, whatever the mode.
+public sealed record AppLauncher(bool Supervise, SuperviseOptions Options, RunAs? User = null) : IAppLauncher
 {
-    public Task<int> LaunchAsync(LaunchSpec spec) => Supervise
-        ? ProcessLauncher.SuperviseAsync(spec, Options, CancellationToken.None)
-        : Task.FromResult(ProcessLauncher.Exec(spec, Options.BeforeStart));
+    public Task<int> LaunchAsync(LaunchSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var asUser = User is null ? spec : spec with { User = User };
+        return Supervise
+            ? ProcessLauncher.SuperviseAsync(asUser, Options, CancellationToken.None)
+            : Task.FromResult(ProcessLauncher.Exec(asUser, Options.BeforeStart));
+    }
 }
 
 /// <summary>
 /// What to start: the command as the user wrote it (resolved through PATH like execvp), its arguments (without
-/// argv[0]) and the complete environment the app receives.
+/// argv[0]) and the complete environment the app receives; <see cref="User"/>: the user it runs as (null: the agent's).
 /// </summary>
 public sealed record LaunchSpec(
     string Command,
     IReadOnlyList<string> Arguments,
-    IReadOnlyDictionary<string, string> Environment);
+    IReadOnlyDictionary<string, string> Environment)
+{
+    public RunAs? User { get; init; }
+}
 
 /// <summary>
 /// Options for supervise mode. <paramref name="ProcessGroup"/>: start the app in its own session and process group

@@ -32,7 +32,8 @@ internal static class Supervisor
             {
                 for (var again = false; ; again = true)
                 {
-                    using var process = options.ProcessGroup ? await StartInNewSessionAsync(path, spec).ConfigureAwait(false) : Start(Direct(path, spec), spec.Command);
+                    using var process = options.ProcessGroup || spec.User is not null
+                        ? await StartThroughTrampolineAsync(path, spec, options.ProcessGroup).ConfigureAwait(false) : Start(Direct(path, spec), spec.Command);
                     forwarder.Attach(process.Id);
                     options.App?.Started(process.Id, again);
                     var restart = await WaitAsync(process, forwarder, options.App).ConfigureAwait(false);
@@ -84,10 +85,10 @@ internal static class Supervisor
     /// Starts the re-entered agent and returns once it has exec'ed the app. Signals meanwhile stay queued, so none
     /// reaches the short-lived re-entered agent instead of the app. A failed exec is thrown like exec mode's.
     /// </summary>
-    private static async Task<Process> StartInNewSessionAsync(string path, LaunchSpec spec)
+    private static async Task<Process> StartThroughTrampolineAsync(string path, LaunchSpec spec, bool newSession)
     {
         using var report = ExecReport.Create(spec.Command);
-        var process = Start(ThroughTrampoline(path, spec, report.ChildDescriptor), spec.Command);
+        var process = Start(ThroughTrampoline(path, spec, report.ChildDescriptor, newSession), spec.Command);
         var errno = await Task.Run(report.WaitForExec).ConfigureAwait(false);
         if (errno is { } failure)
         {
@@ -116,17 +117,17 @@ internal static class Supervisor
         return startInfo;
     }
 
-    private static ProcessStartInfo ThroughTrampoline(string path, LaunchSpec spec, string reportDescriptor)
+    private static ProcessStartInfo ThroughTrampoline(string path, LaunchSpec spec, string reportDescriptor, bool newSession)
     {
         var self = Environment.ProcessPath;
         if (self is null || Path.GetFileNameWithoutExtension(self) == "dotnet")
         {
             throw new SecretAgentException(
-                ErrorKind.Usage, "process-group mode needs the secret-agent executable, not 'dotnet secret-agent.dll'");
+                ErrorKind.Usage, "process-group mode and --user need the secret-agent executable, not 'dotnet secret-agent.dll'");
         }
 
         var startInfo = Basic(self, spec);
-        foreach (var argument in SessionTrampoline.Arguments(reportDescriptor, path, spec))
+        foreach (var argument in SessionTrampoline.Arguments(reportDescriptor, newSession, path, spec))
         {
             startInfo.ArgumentList.Add(argument);
         }

@@ -6,8 +6,8 @@ namespace SecretAgent.Core.Target;
 /// <summary>The numeric owner given to published files and directories, so an unprivileged app user can read them.</summary>
 public sealed record FileOwner(int Uid, int Gid)
 {
-    /// <summary>Parses "uid:gid" (both non-negative decimal numbers).</summary>
-    public static FileOwner Parse(string text)
+    /// <summary>Parses "uid:gid" (both non-negative decimal numbers); <paramref name="what"/> names it in the error.</summary>
+    public static FileOwner Parse(string text, string what = "owner")
     {
         ArgumentNullException.ThrowIfNull(text);
         var parts = text.Split(':');
@@ -16,7 +16,7 @@ public sealed record FileOwner(int Uid, int Gid)
             return new FileOwner(uid, gid);
         }
 
-        throw new SecretAgentException(ErrorKind.Usage, $"owner '{text}' is not numeric uid:gid (e.g. 1000:1000)");
+        throw new SecretAgentException(ErrorKind.Usage, $"{what} '{text}' is not numeric uid:gid (e.g. 1000:1000)");
     }
 
     public override string ToString() => $"{Uid}:{Gid}";

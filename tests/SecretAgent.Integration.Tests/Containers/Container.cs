@@ -94,5 +94,16 @@ internal sealed class Container(IContainer container, DockerClient client) : IAs
         return copy.ToArray();
     }
 
+    /// <summary><c>docker exec</c> in exec form (an argument vector, no shell).</summary>
+    public async Task<CommandResult> ExecAsync(params string[] command)
+    {
+        var result = await container.ExecAsync(command);
+        return new CommandResult(checked((int)(result.ExitCode ?? -1)), result.Stdout, result.Stderr);
+    }
+
+    /// <summary><c>docker inspect</c> of the container, as JSON.</summary>
+    public async Task<string> InspectJsonAsync() =>
+        System.Text.Json.JsonSerializer.Serialize(await client.Containers.InspectContainerAsync(container.Id));
+
     public ValueTask DisposeAsync() => container.DisposeAsync();
 }

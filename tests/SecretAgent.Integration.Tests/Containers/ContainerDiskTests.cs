@@ -33,7 +33,7 @@ public sealed class ContainerDiskTests(DockerEngine docker) : IDisposable
         var export = await container.ExportAsync();
 
         // The export is the real filesystem (the agent and the app are in it), just without the tmpfs contents.
-        Assert.True(export.AsSpan().IndexOf("usr/local/bin/secret-agent"u8) >= 0, "docker export does not look like the app image's filesystem");
+        Assert.True(export.AsSpan().IndexOf("opt/secret-agent/bin/secret-agent"u8) >= 0, "docker export does not look like the app image's filesystem");
         Assert.True(export.AsSpan().IndexOf("app/app.sh"u8) >= 0, "docker export does not look like the app image's filesystem");
         ContainerOutput.AssertNoSentinel(export, "the exported container filesystem");
     }

@@ -17,8 +17,20 @@ internal sealed record ContainerOptions
 
     public required string Image { get; init; }
 
-    /// <summary>Mount a tmpfs at /run/secrets with mode 0700; false leaves /run/secrets on the overlay disk.</summary>
+    /// <summary>Mount a tmpfs at /run/secrets with <see cref="TmpfsOptions"/>; false leaves /run/secrets on the overlay disk.</summary>
     public bool Tmpfs { get; init; } = true;
+
+    /// <summary>The tmpfs mount's options; a non-root app's group needs read and search on the mount point.</summary>
+    public string TmpfsOptions { get; init; } = "mode=0700";
+
+    /// <summary><c>docker run --user</c>: the user the agent itself starts as (null: the image's).</summary>
+    public string? User { get; init; }
+
+    /// <summary>Named volumes: "volume:/path" or "volume:/path:ro" (the sidecar's tmpfs-backed volume).</summary>
+    public IReadOnlyList<string> Volumes { get; init; } = [];
+
+    /// <summary><c>--pid container:ID</c>: share another container's PID namespace (null: its own).</summary>
+    public string? PidContainer { get; init; }
 
     /// <summary>Read-only bind mounts: host path to container path.</summary>
     public IReadOnlyDictionary<string, string> ReadOnlyMounts { get; init; } = new Dictionary<string, string>();
@@ -47,10 +59,20 @@ internal sealed record ContainerOptions
             {
                 parameters.HostConfig ??= new HostConfig();
                 parameters.HostConfig.NetworkMode = "host";
+                if (Volumes.Count > 0)
+                {
+                    parameters.HostConfig.Binds = [.. Volumes];
+                }
+
+                if (PidContainer is not null)
+                {
+                    parameters.HostConfig.PidMode = $"container:{PidContainer}";
+                }
+
                 if (Tmpfs)
                 {
                     // Testcontainers' tmpfs mount has no options; the engine's HostConfig.Tmpfs takes "mode=0700".
-                    parameters.HostConfig.Tmpfs = new Dictionary<string, string> { [SecretsDir] = "mode=0700" };
+                    parameters.HostConfig.Tmpfs = new Dictionary<string, string> { [SecretsDir] = TmpfsOptions };
                 }
             });
         foreach (var (host, container) in ReadOnlyMounts)
@@ -61,6 +83,11 @@ internal sealed record ContainerOptions
         foreach (var (host, container) in WritableMounts)
         {
             builder = builder.WithBindMount(host, container, AccessMode.ReadWrite);
+        }
+
+        if (User is not null)
+        {
+            builder = builder.WithCreateParameterModifier(parameters => parameters.User = User);
         }
 
         if (Entrypoint is not null)

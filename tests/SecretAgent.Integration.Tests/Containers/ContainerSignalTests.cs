@@ -63,7 +63,7 @@ public sealed class ContainerSignalTests(DockerEngine docker) : IDisposable
         var container = await docker.StartAsync(options with
         {
             Environment = new Dictionary<string, string>(options.Environment) { ["APP_TERM_EXIT_CODE"] = AppTermExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-            Entrypoint = "/usr/local/bin/secret-agent",
+            Entrypoint = "/opt/secret-agent/bin/secret-agent",
             Command = [.. agentArgs, "/app/app.sh", "--serve"],
         }, "app: serving", StartTimeout);
         ContainerOutput.AssertNoSentinel(await container.LogsAsync());

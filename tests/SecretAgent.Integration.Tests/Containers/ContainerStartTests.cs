@@ -59,6 +59,9 @@ public sealed class ContainerStartTests(DockerEngine docker) : IDisposable
             Tmpfs = false,
             ReadOnlyMounts = new Dictionary<string, string>(options.ReadOnlyMounts) { [RepositoryPaths.SampleApp("secret-agent.yaml")] = "/etc/secret-agent.yaml" },
             WritableMounts = new Dictionary<string, string> { [hostTmpfs] = ContainerOptions.SecretsDir },
+
+            // The carrier runs as 65532 by default; this target is a root-owned host directory.
+            User = "0:0",
             Command = ["fetch"],
         };
 

@@ -60,6 +60,8 @@ internal sealed class ContainerWorld : IDisposable
     public ContainerOptions Options(string image) => new()
     {
         Image = image,
+        // The sample app image runs the app as 65532 (run --user): its group reads and searches the mount point.
+        TmpfsOptions = "mode=0750,uid=0,gid=65532",
         ReadOnlyMounts = new Dictionary<string, string>
         {
             [StoreDir] = StoreMount,

@@ -1,8 +1,8 @@
 namespace SecretAgent.Integration.Tests.Containers;
 
-/// <summary>Container tests share one engine check and one image build, and run one at a time.</summary>
+/// <summary>Container tests share one engine check, one image build and one moto server, and run one at a time.</summary>
 [CollectionDefinition(Name)]
-public sealed class DockerCollectionDefinition : ICollectionFixture<DockerEngine>
+public sealed class DockerCollectionDefinition : ICollectionFixture<DockerEngine>, ICollectionFixture<Moto.MotoServer>
 {
     public const string Name = "Docker engine";
 }

@@ -9,9 +9,11 @@ namespace SecretAgent.Integration.Tests.Containers;
 
 /// <summary>
 /// The container tests' view of a real Docker engine, through Testcontainers and its Docker client. Checks the
-/// engine once, builds the sample app image and the FROM-scratch agent image once per run from a small staging
-/// directory (never pulling: no registry is reachable), and removes every container and image it made when the
-/// collection ends (Ryuk, Testcontainers' reaper, is an image from a registry, so it is disabled).
+/// engine once, builds every image once per run from small staging directories (never pulling: no registry is
+/// reachable): the carrier (FROM scratch, only /opt/secret-agent), the sample app on it, and the probe app on three
+/// bases (Debian minbase, busybox without any libc, scratch with a static app); and removes every container, volume
+/// and image it made when the collection ends (Ryuk, Testcontainers' reaper, is an image from a registry, so it is
+/// disabled).
 /// </summary>
 public sealed class DockerEngine : IAsyncLifetime
 {
@@ -27,8 +29,13 @@ public sealed class DockerEngine : IAsyncLifetime
     /// <summary>The sample app behind secret-agent (docker/Dockerfile.app).</summary>
     public string AppImage { get; private set; } = "";
 
-    /// <summary>secret-agent alone on scratch plus the libraries it needs (docker/Dockerfile.scratch).</summary>
+    /// <summary>The carrier: FROM scratch, /opt/secret-agent only (docker/Dockerfile.carrier).</summary>
     public string ScratchImage { get; private set; } = "";
+
+    /// <summary>The probe app with the carrier copied in, per base (Containers/Images/Dockerfile.anybase).</summary>
+    internal IReadOnlyDictionary<AnyBase, string> ProbeImages { get; private set; } = new Dictionary<AnyBase, string>();
+
+    internal List<string> Volumes { get; } = [];
 
     internal DockerClient Client => client ?? throw new InvalidOperationException("the Docker engine fixture is not initialized");
 
@@ -38,15 +45,28 @@ public sealed class DockerEngine : IAsyncLifetime
         client = TestcontainersSettings.OS.DockerEndpointAuthConfig.GetDockerClientBuilder(Guid.NewGuid()).Build();
         await CheckEngineAsync();
         await CheckBaseImageAsync();
-        var staging = ImageStaging.Create(PublishedAgent());
+        var staging = ImageStaging.Create(PublishedCarrier(), Busybox());
         try
         {
-            AppImage = await BuildAsync("Dockerfile.app", "secret-agent-test-app", staging);
-            ScratchImage = await BuildAsync("Dockerfile.scratch", "secret-agent-test-scratch", staging);
+            ScratchImage = await BuildAsync("Dockerfile.carrier", "secret-agent-test-carrier", staging.Carrier);
+            AppImage = await BuildAsync("Dockerfile.app", "secret-agent-test-app", staging.App, ("CARRIER", ScratchImage));
+            var busyboxBase = await BuildAsync("Dockerfile.busybox", "secret-agent-test-busybox", staging.BusyboxBase);
+            var probes = new Dictionary<AnyBase, string>();
+            foreach (var (kind, image, context) in new[]
+            {
+                (AnyBase.Debian, BaseImage, staging.Probe),
+                (AnyBase.Busybox, busyboxBase, staging.Probe),
+                (AnyBase.Scratch, "scratch", staging.StaticProbe),
+            })
+            {
+                probes[kind] = await BuildAsync("Dockerfile.anybase", $"secret-agent-test-probe-{kind.ToString().ToLowerInvariant()}", context, ("CARRIER", ScratchImage), ("BASE", image));
+            }
+
+            ProbeImages = probes;
         }
         finally
         {
-            Directory.Delete(staging, recursive: true);
+            staging.Dispose();
         }
     }
 
@@ -67,6 +87,37 @@ public sealed class DockerEngine : IAsyncLifetime
         return container;
     }
 
+    /// <summary>
+    /// A tmpfs-backed named volume (the local driver with type=tmpfs, as the compose sample and ECS on EC2 declare
+    /// it), removed when the collection ends.
+    /// </summary>
+    internal async Task<string> CreateTmpfsVolumeAsync(string options)
+    {
+        var name = $"sa-test-{runId}-vol{Volumes.Count}";
+        await Client.Volumes.CreateAsync(new VolumesCreateParameters
+        {
+            Name = name,
+            Driver = "local",
+            DriverOpts = new Dictionary<string, string> { ["type"] = "tmpfs", ["device"] = "tmpfs", ["o"] = options },
+            Labels = new Dictionary<string, string> { [Label] = runId },
+        });
+        Volumes.Add(name);
+        return name;
+    }
+
+    /// <summary><c>docker history</c> of an image, as JSON.</summary>
+    internal async Task<byte[]> ImageHistoryJsonAsync(string image) =>
+        System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(await Client.Images.GetImageHistoryAsync(image));
+
+    /// <summary><c>docker save</c>: the image's every layer and its config, as a tar.</summary>
+    internal async Task<byte[]> SaveImageAsync(string image)
+    {
+        using var tar = await Client.Images.SaveImageAsync(image);
+        using var copy = new MemoryStream();
+        await tar.CopyToAsync(copy);
+        return copy.ToArray();
+    }
+
     // Built without Testcontainers' cleanup (that is Ryuk's job, and Ryuk is off), so removed here by name.
     public async Task DisposeAsync()
     {
@@ -76,6 +127,12 @@ public sealed class DockerEngine : IAsyncLifetime
             await container.DisposeAsync();
         }
 
+        foreach (var volume in Volumes)
+        {
+            await IgnoreMissingAsync(() => Client.Volumes.RemoveAsync(volume, force: true));
+        }
+
+        images.Reverse();
         foreach (var image in images)
         {
             await IgnoreMissingAsync(() => Client.Images.DeleteImageAsync(image.FullName, new ImageDeleteParameters { Force = true }));
@@ -140,30 +197,40 @@ public sealed class DockerEngine : IAsyncLifetime
         }
     }
 
-    // Inside a container only the published self-contained binary runs (the build's apphost needs a .NET install).
-    private static string PublishedAgent()
+    // Inside a container only the published NativeAOT binary runs, in the carrier scripts/test.sh stages from it
+    // (scripts/lib/carrier.sh: its own loader, libc and OpenSSL).
+    private static string PublishedCarrier() => FromEnvironment(
+        "SECRET_AGENT_CARRIER", "the staged carrier directory /opt/secret-agent (scripts/test.sh stages it into artifacts/carrier from the published agent and sets it)");
+
+    private static string Busybox() => FromEnvironment(
+        "SECRET_AGENT_BUSYBOX", "Debian's static busybox (scripts/test.sh unpacks busybox-static into artifacts/base/busybox and sets it)");
+
+    private static string FromEnvironment(string variable, string what)
     {
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("SECRET_AGENT_BIN")))
+        var path = Environment.GetEnvironmentVariable(variable);
+        if (string.IsNullOrEmpty(path))
         {
-            throw new InvalidOperationException(
-                "SECRET_AGENT_BIN is not set: container tests need the published self-contained secret-agent (scripts/test.sh publishes it to artifacts/bin and sets it)");
+            throw new InvalidOperationException($"{variable} is not set: container tests need {what}");
         }
 
-        var path = Binaries.Agent;
-        return File.Exists(path) ? path : throw new FileNotFoundException($"SECRET_AGENT_BIN names {path}, which does not exist");
+        return Path.Exists(path) ? path : throw new FileNotFoundException($"{variable} names {path}, which does not exist");
     }
 
-    private async Task<string> BuildAsync(string dockerfile, string repository, string context)
+    private async Task<string> BuildAsync(string dockerfile, string repository, string context, params (string Name, string Value)[] arguments)
     {
         var tag = $"{repository}:{runId}";
-        var image = new ImageFromDockerfileBuilder()
+        var builder = new ImageFromDockerfileBuilder()
             .WithDockerfileDirectory(context)
             .WithDockerfile(dockerfile)
-            .WithBuildArgument("BASE", BaseImage)
             .WithName(tag)
             .WithLabel(Label, runId)
-            .WithCleanUp(false)
-            .Build();
+            .WithCleanUp(false);
+        foreach (var (name, value) in arguments.Any(a => a.Name == "BASE") ? arguments : [("BASE", BaseImage), .. arguments])
+        {
+            builder = builder.WithBuildArgument(name, value);
+        }
+
+        var image = builder.Build();
         images.Add(image);
         await image.CreateAsync();
         return tag;
@@ -176,4 +243,17 @@ public sealed class DockerEngine : IAsyncLifetime
         containers.Add(container);
         return container;
     }
+}
+
+/// <summary>The bases the probe app image is built on.</summary>
+public enum AnyBase
+{
+    /// <summary>Debian minbase (glibc 2.36, its own libssl).</summary>
+    Debian,
+
+    /// <summary>busybox-static as /bin/sh: no libc of any kind.</summary>
+    Busybox,
+
+    /// <summary>scratch: the carrier and a static app (/app/busybox), nothing else.</summary>
+    Scratch,
 }

@@ -1,31 +1,84 @@
 namespace SecretAgent.Integration.Tests.Containers;
 
 /// <summary>
-/// Assembles the build context for docker/Dockerfile.app and docker/Dockerfile.scratch: the two Dockerfiles and only
-/// the files they copy, so a build sends a few megabytes instead of the whole repository.
+/// The build contexts of the test images, each holding its Dockerfile and only the files it copies, so a build sends
+/// a few megabytes instead of the whole repository: the carrier (the staged /opt/secret-agent tree), the sample app,
+/// the busybox-only base, and the probe app (for Debian and busybox, and with a static busybox for scratch).
 /// </summary>
-internal static class ImageStaging
+internal sealed class ImageStaging : IDisposable
 {
     private const UnixFileMode Executable =
         UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
         | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
-    public static string Create(string agentBinary)
+    private readonly string root = Directory.CreateTempSubdirectory("sa-image-").FullName;
+
+    private ImageStaging()
     {
-        var dir = Directory.CreateTempSubdirectory("sa-image-").FullName;
-        Copy(agentBinary, dir, "secret-agent", Executable);
-        Copy(RepositoryPaths.SampleApp("app.sh"), dir, "app.sh", Executable);
-        Copy(RepositoryPaths.SampleApp("secret-agent.yaml"), dir, "secret-agent.yaml", null);
-        foreach (var dockerfile in new[] { "Dockerfile.app", "Dockerfile.scratch" })
+    }
+
+    public string Carrier => Path.Combine(root, "carrier");
+
+    public string App => Path.Combine(root, "app");
+
+    public string BusyboxBase => Path.Combine(root, "busybox");
+
+    public string Probe => Path.Combine(root, "probe");
+
+    public string StaticProbe => Path.Combine(root, "static-probe");
+
+    public static ImageStaging Create(string carrierDirectory, string busybox)
+    {
+        var staging = new ImageStaging();
+        staging.Fill(carrierDirectory, busybox);
+        return staging;
+    }
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    private static string ImagesFile(string name) =>
+        Path.Combine(RepositoryPaths.Root, "tests", "SecretAgent.Integration.Tests", "Containers", "Images", name);
+
+    private void Fill(string carrierDirectory, string busybox)
+    {
+        CopyTree(carrierDirectory, Path.Combine(Carrier, "secret-agent"));
+        Copy(RepositoryPaths.Docker("Dockerfile.carrier"), Carrier, "Dockerfile.carrier", null);
+
+        Copy(RepositoryPaths.Docker("Dockerfile.app"), App, "Dockerfile.app", null);
+        Copy(RepositoryPaths.SampleApp("app.sh"), App, "app.sh", Executable);
+        Copy(RepositoryPaths.SampleApp("secret-agent.yaml"), App, "secret-agent.yaml", null);
+
+        Copy(ImagesFile("Dockerfile.busybox"), BusyboxBase, "Dockerfile.busybox", null);
+        Copy(busybox, Path.Combine(BusyboxBase, "bin"), "busybox", Executable);
+        File.CreateSymbolicLink(Path.Combine(BusyboxBase, "bin", "sh"), "busybox");
+
+        foreach (var context in new[] { Probe, StaticProbe })
         {
-            Copy(RepositoryPaths.Docker(dockerfile), dir, dockerfile, null);
+            Copy(ImagesFile("Dockerfile.anybase"), context, "Dockerfile.anybase", null);
+            Copy(ImagesFile("probe.sh"), Path.Combine(context, "app"), "probe.sh", Executable);
         }
 
-        return dir;
+        Copy(busybox, Path.Combine(StaticProbe, "app"), "busybox", Executable);
+    }
+
+    private static void CopyTree(string source, string destination)
+    {
+        foreach (var directory in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories).Prepend(source))
+        {
+            Directory.CreateDirectory(Path.Combine(destination, Path.GetRelativePath(source, directory)));
+        }
+
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(destination, Path.GetRelativePath(source, file));
+            File.Copy(file, target);
+            File.SetUnixFileMode(target, File.GetUnixFileMode(file));
+        }
     }
 
     private static void Copy(string source, string dir, string name, UnixFileMode? mode)
     {
+        Directory.CreateDirectory(dir);
         var destination = Path.Combine(dir, name);
         File.Copy(source, destination);
         if (mode is { } value)
