@@ -55,7 +55,14 @@ internal static class AgentOptions
                 result.AddError(error);
             }
         });
-        MaxSize.Validators.Add(result => Check(result, result.GetValueOrDefault<long>() is >= 1 and <= SettingsCatalog.MaxMaxSize, $"{MaxSize.Name} must be 1 to {SettingsCatalog.MaxMaxSize} bytes"));
+        MaxSize.Validators.Add(result =>
+        {
+            // A value that is not a number is the parser's own usage error; reading it here would throw instead.
+            if (result.Tokens.Count == 0 || long.TryParse(result.Tokens[^1].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+            {
+                Check(result, result.GetValueOrDefault<long>() is >= 1 and <= SettingsCatalog.MaxMaxSize, $"{MaxSize.Name} must be 1 to {SettingsCatalog.MaxMaxSize} bytes");
+            }
+        });
     }
 
     /// <summary>The deadline in whole seconds (the delivery's unit), rounded up so "1500ms" is not cut short.</summary>
