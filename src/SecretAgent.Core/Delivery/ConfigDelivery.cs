@@ -108,7 +108,7 @@ public static class ConfigDelivery
     private static async Task<DeliveryResult> FetchAndPublishAsync(DeliveryRequest request, DeliverySeams seams, CancellationToken cancellationToken)
     {
         var started = seams.Clock.GetTimestamp();
-        var fetcher = new ConfigFetcher(seams.Reader, seams.Keys, request.AllowedKeyIds, request.MaxBytes, seams.Log, seams.PlaintextAllocator);
+        var fetcher = new ConfigFetcher(seams, request);
         var configs = await fetcher.FetchAllAsync(request.Files, cancellationToken);
         try
         {
