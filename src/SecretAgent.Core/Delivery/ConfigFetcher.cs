@@ -32,6 +32,7 @@ internal sealed class ConfigFetcher
     private readonly PlaintextAllocator allocate;
     private readonly TimeProvider clock;
     private readonly Func<double> random;
+    private SecretAgentException? lastTransient;
 
     public ConfigFetcher(DeliverySeams seams, DeliveryRequest request)
     {
@@ -46,6 +47,9 @@ internal sealed class ConfigFetcher
         clock = seams.Clock;
         random = seams.Random;
     }
+
+    /// <summary>The last transient failure retried, if any: a passed deadline names it as its cause.</summary>
+    public SecretAgentException? LastTransient => Volatile.Read(ref lastTransient);
 
     /// <summary>Returns the fetched configs in manifest order; a missing optional config is left out.</summary>
     public async Task<IReadOnlyList<FetchedConfig>> FetchAllAsync(IReadOnlyList<ManifestFile> files, CancellationToken cancellationToken)
@@ -90,8 +94,9 @@ internal sealed class ConfigFetcher
             {
                 return await AttemptAsync(file, cancellationToken);
             }
-            catch (SecretAgentException ex) when (ex.Kind == ErrorKind.Unavailable)
+            catch (SecretAgentException ex) when (ex.Transient)
             {
+                Volatile.Write(ref lastTransient, ex);
                 var delay = Backoff.Delay(FirstRetry, failures, MaxRetryDelay, random());
                 log.Warn("transient failure; retrying until the deadline", ("config", file.Name.Value), ("error", ex.Message), ("retryInSeconds", delay.TotalSeconds));
                 await Task.Delay(delay, clock, cancellationToken);

@@ -93,7 +93,7 @@ public sealed class ConfigWatcher : IDisposable
 
         var floored = configs.Select(c => c.File with { MinGeneration = c.Floor }).ToList();
         var fetcher = new ConfigFetcher(seams.Delivery, request.Delivery);
-        var fetched = await ConfigDelivery.UnderDeadlineAsync(request.Delivery, seams.Delivery, ct => fetcher.FetchAllAsync(floored, ct), cancellationToken);
+        var fetched = await ConfigDelivery.UnderDeadlineAsync(request.Delivery, seams.Delivery, fetcher, ct => fetcher.FetchAllAsync(floored, ct), cancellationToken);
         var now = Clock.GetUtcNow();
         var versions = fetched.ToDictionary(f => f.File.Name.Value, f => new LiveVersion(ReceiptEntry.From(f, request.Delivery.Source, now), f.Opened.PlaintextBuffer), StringComparer.Ordinal);
         try

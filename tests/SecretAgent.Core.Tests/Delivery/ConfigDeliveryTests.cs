@@ -284,7 +284,7 @@ public sealed class ConfigDeliveryTests : IDisposable
         }
 
         var failure = await Assert.ThrowsAsync<SecretAgentException>(() => delivery);
-        Assert.Equal("deadline of 30s passed while fetching configs (S3 or KMS slow or unreachable); nothing was written", failure.Message);
+        Assert.Equal("deadline of 30s passed while fetching configs (config 'a.yaml': KMS unavailable: ThrottlingException after retries); nothing was written", failure.Message);
         Assert.Equal(5, attempts); // at 0, 0.995, 2.985, 6.965 and 14.925 s
         Assert.Equal(0, target.Publishes);
     }
@@ -302,6 +302,19 @@ public sealed class ConfigDeliveryTests : IDisposable
         var failure = await Assert.ThrowsAsync<SecretAgentException>(() => ConfigDelivery.DeliverAsync(Request(File("a.yaml")), Seams() with { Clock = new ManualClock(Now) }, default));
 
         Assert.Equal(kind, failure.Kind);
+        Assert.Equal(1, attempts);
+    }
+
+    [Fact]
+    public async Task A_lasting_unavailable_failure_fails_the_start_at_once()
+    {
+        await PutAsync("a.yaml", "secret-a");
+        var attempts = 0;
+        reader.BeforeGet = (_, _) => ++attempts > 0 ? throw new SecretAgentException(ErrorKind.Unavailable, "S3 unavailable: TLS certificate not trusted") { Lasting = true } : Task.CompletedTask;
+
+        var failure = await Assert.ThrowsAsync<SecretAgentException>(() => ConfigDelivery.DeliverAsync(Request(File("a.yaml")), Seams() with { Clock = new ManualClock(Now) }, default));
+
+        Assert.Equal("config 'a.yaml': S3 unavailable: TLS certificate not trusted", failure.Message);
         Assert.Equal(1, attempts);
     }
 
