@@ -45,10 +45,12 @@ internal static class AwsErrors
             AmazonClientException client when IsMissingCredentials(client) =>
                 new SecretAgentException(ErrorKind.NoCredentials, "no AWS credentials found"),
             _ when Is(exception, HttpRequestError.ProxyTunnelError) =>
-                Unavailable(service, "the proxy refused the connection (check HTTPS_PROXY, and NO_PROXY for endpoints to reach directly)"),
+                Lasting(service, "the proxy refused the connection (check HTTPS_PROXY, and NO_PROXY for endpoints to reach directly)"),
             _ when IsUntrustedCertificate(exception) =>
-                Unavailable(service, $"TLS certificate not trusted (give the CA that signs the endpoint's certificate in {TlsTrust.CaBundleVariable} or SSL_CERT_FILE)"),
-            _ when BadResponse(exception) is { } detail => Unavailable(service, $"bad response from the endpoint ({detail})"),
+                Lasting(service, $"TLS certificate not trusted (give the CA that signs the endpoint's certificate in {TlsTrust.CaBundleVariable} or SSL_CERT_FILE)"),
+            _ when BadResponse(exception) is { } detail => detail == ResponseEnded
+                ? Unavailable(service, $"bad response from the endpoint ({detail})") // a connection cut mid-answer: weather
+                : Lasting(service, $"bad response from the endpoint ({detail})"),
             HttpRequestException or IOException or SocketException or AmazonClientException =>
                 Unavailable(service, $"cannot reach the endpoint ({Describe(exception)})"),
             _ => null,
@@ -57,6 +59,10 @@ internal static class AwsErrors
 
     private static SecretAgentException Unavailable(string service, string detail) =>
         new(ErrorKind.Unavailable, $"{service} unavailable: {detail}");
+
+    // Configuration, not weather: the start fails at once rather than retrying until its deadline.
+    private static SecretAgentException Lasting(string service, string detail) =>
+        new(ErrorKind.Unavailable, $"{service} unavailable: {detail}") { Lasting = true };
 
     private static bool IsMissingRegion(AmazonClientException exception) =>
         exception.Message.Contains("RegionEndpoint", StringComparison.Ordinal);
@@ -92,6 +98,8 @@ internal static class AwsErrors
         return false;
     }
 
+    private const string ResponseEnded = "response ended early";
+
     // The endpoint answered, but not with HTTP the client accepts: a broken proxy or gateway, not a network outage.
     private static string? BadResponse(Exception exception)
     {
@@ -103,7 +111,7 @@ internal static class AwsErrors
                 {
                     HttpRequestError.ConfigurationLimitExceeded => "response headers over the client's limit",
                     HttpRequestError.InvalidResponse or HttpRequestError.HttpProtocolError => "malformed HTTP response",
-                    HttpRequestError.ResponseEnded => "response ended early",
+                    HttpRequestError.ResponseEnded => ResponseEnded,
                     _ => null,
                 };
             }

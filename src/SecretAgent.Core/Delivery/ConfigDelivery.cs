@@ -25,12 +25,17 @@ public static class ConfigDelivery
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(seams);
-        return await UnderDeadlineAsync(request, seams, ct => FetchAndPublishAsync(request, seams, ct), cancellationToken);
+        var fetcher = new ConfigFetcher(seams, request);
+        return await UnderDeadlineAsync(request, seams, fetcher, ct => FetchAndPublishAsync(request, seams, fetcher, ct), cancellationToken);
     }
 
-    /// <summary>Runs the start's fetch under the request's deadline; the watcher's start shares it.</summary>
-    internal static async Task<T> UnderDeadlineAsync<T>(DeliveryRequest request, DeliverySeams seams, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the start's fetch under the request's deadline; the watcher's start shares it. A passed deadline names
+    /// <paramref name="fetcher"/>'s last transient failure as its cause, when it retried one.
+    /// </summary>
+    internal static async Task<T> UnderDeadlineAsync<T>(DeliveryRequest request, DeliverySeams seams, ConfigFetcher fetcher, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(fetcher);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(request.TimeoutSeconds), seams.Clock);
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
@@ -39,7 +44,8 @@ public static class ConfigDelivery
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
         {
-            throw seams.DeadlineExplanation() ?? new SecretAgentException(ErrorKind.Unavailable, $"deadline of {request.TimeoutSeconds}s passed while fetching configs (S3 or KMS slow or unreachable); nothing was written");
+            var cause = fetcher.LastTransient?.Message ?? "S3 or KMS slow or unreachable";
+            throw seams.DeadlineExplanation() ?? new SecretAgentException(ErrorKind.Unavailable, $"deadline of {request.TimeoutSeconds}s passed while fetching configs ({cause}); nothing was written");
         }
     }
 
@@ -105,10 +111,9 @@ public static class ConfigDelivery
         }
     }
 
-    private static async Task<DeliveryResult> FetchAndPublishAsync(DeliveryRequest request, DeliverySeams seams, CancellationToken cancellationToken)
+    private static async Task<DeliveryResult> FetchAndPublishAsync(DeliveryRequest request, DeliverySeams seams, ConfigFetcher fetcher, CancellationToken cancellationToken)
     {
         var started = seams.Clock.GetTimestamp();
-        var fetcher = new ConfigFetcher(seams.Reader, seams.Keys, request.AllowedKeyIds, request.MaxBytes, seams.Log, seams.PlaintextAllocator);
         var configs = await fetcher.FetchAllAsync(request.Files, cancellationToken);
         try
         {

@@ -10,11 +10,19 @@ namespace SecretAgent.Core.Delivery;
 
 /// <summary>
 /// Fetches every manifest file concurrently (bounded), verifies its binding and key, and decrypts it in memory.
-/// All or nothing: the first failure cancels the rest and zeroes whatever was already decrypted.
+/// All or nothing: the first refusal cancels the rest and zeroes whatever was already decrypted. A transient failure
+/// (ErrorKind.Unavailable: throttling, 5xx, a timeout, after the SDK's own attempts) is retried for that config alone
+/// with <see cref="Backoff"/> until the caller's deadline cancels, so a fleet starting under a KMS quota waits instead
+/// of failing; the configs already fetched are not asked again.
 /// </summary>
 internal sealed class ConfigFetcher
 {
     private const int MaxConcurrency = 16;
+
+    // The SDK already spent its attempts (backoff capped at 20 s) before a failure reaches here: start at 1 s, cap
+    // where the SDK caps, so a retry comes soon after a blip and a long quota outage is asked about every 10-20 s.
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(20);
 
     private readonly IObjectReader store;
     private readonly IKeyUnwrapper keys;
@@ -22,16 +30,26 @@ internal sealed class ConfigFetcher
     private readonly long maxBytes;
     private readonly ILog log;
     private readonly PlaintextAllocator allocate;
+    private readonly TimeProvider clock;
+    private readonly Func<double> random;
+    private SecretAgentException? lastTransient;
 
-    public ConfigFetcher(IObjectReader store, IKeyUnwrapper keys, IReadOnlyList<string> allowedKeyIds, long maxBytes, ILog log, PlaintextAllocator allocate)
+    public ConfigFetcher(DeliverySeams seams, DeliveryRequest request)
     {
-        this.allocate = allocate;
-        this.store = store;
-        this.keys = keys;
-        this.allowedKeyIds = allowedKeyIds;
-        this.maxBytes = maxBytes;
-        this.log = log;
+        ArgumentNullException.ThrowIfNull(seams);
+        ArgumentNullException.ThrowIfNull(request);
+        store = seams.Reader;
+        keys = seams.Keys;
+        allowedKeyIds = request.AllowedKeyIds;
+        maxBytes = request.MaxBytes;
+        log = seams.Log;
+        allocate = seams.PlaintextAllocator;
+        clock = seams.Clock;
+        random = seams.Random;
     }
+
+    /// <summary>The last transient failure retried, if any: a passed deadline names it as its cause.</summary>
+    public SecretAgentException? LastTransient => Volatile.Read(ref lastTransient);
 
     /// <summary>Returns the fetched configs in manifest order; a missing optional config is left out.</summary>
     public async Task<IReadOnlyList<FetchedConfig>> FetchAllAsync(IReadOnlyList<ManifestFile> files, CancellationToken cancellationToken)
@@ -69,6 +87,24 @@ internal sealed class ConfigFetcher
         new(file, stored.Info, Convert.ToHexStringLower(SHA256.HashData(stored.Body)), opened);
 
     private async Task<FetchedConfig?> FetchOneAsync(ManifestFile file, CancellationToken cancellationToken)
+    {
+        for (var failures = 1; ; failures++)
+        {
+            try
+            {
+                return await AttemptAsync(file, cancellationToken);
+            }
+            catch (SecretAgentException ex) when (ex.Transient)
+            {
+                Volatile.Write(ref lastTransient, ex);
+                var delay = Backoff.Delay(FirstRetry, failures, MaxRetryDelay, random());
+                log.Warn("transient failure; retrying until the deadline", ("config", file.Name.Value), ("error", ex.Message), ("retryInSeconds", delay.TotalSeconds));
+                await Task.Delay(delay, clock, cancellationToken);
+            }
+        }
+    }
+
+    private async Task<FetchedConfig?> AttemptAsync(ManifestFile file, CancellationToken cancellationToken)
     {
         try
         {

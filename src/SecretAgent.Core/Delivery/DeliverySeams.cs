@@ -28,6 +28,9 @@ public sealed record DeliverySeams(
 
     /// <summary>Where decrypted configs are held until they are published and zeroed (pinned memory by default).</summary>
     public PlaintextAllocator PlaintextAllocator { get; init; } = OpenedObject.Pinned;
+
+    /// <summary>Uniform in [0, 1): the jitter of the start's retries (fixed in tests).</summary>
+    public Func<double> Random { get; init; } = System.Random.Shared.NextDouble;
 }
 
 /// <summary>

@@ -34,11 +34,20 @@ public sealed class SecretAgentException : Exception
     /// <summary>The config name the error concerns, if any.</summary>
     public string? Config { get; }
 
+    /// <summary>
+    /// An Unavailable failure that no retry within a deadline fixes (an untrusted certificate, a proxy's refusal, a
+    /// malformed response): the start fails at once instead of retrying it until <c>--timeout</c>.
+    /// </summary>
+    public bool Lasting { get; init; }
+
+    /// <summary>Whether the start retries it: an Unavailable failure that is not <see cref="Lasting"/>.</summary>
+    public bool Transient => Kind == ErrorKind.Unavailable && !Lasting;
+
     public int ExitCode => Kind.ExitCode();
 
     /// <summary>Returns a copy that names <paramref name="config"/>, for errors raised below the per-config loop.</summary>
     public SecretAgentException ForConfig(string config) =>
-        Config is null ? new SecretAgentException(Kind, Message, config, InnerException) : this;
+        Config is null ? new SecretAgentException(Kind, Message, config, InnerException) { Lasting = Lasting } : this;
 
     private static string Compose(string? config, string message) =>
         Printable.Escape(config is null ? message : $"config '{config}': {message}");

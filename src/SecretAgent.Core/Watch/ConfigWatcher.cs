@@ -92,8 +92,8 @@ public sealed class ConfigWatcher : IDisposable
         }
 
         var floored = configs.Select(c => c.File with { MinGeneration = c.Floor }).ToList();
-        var fetcher = new ConfigFetcher(seams.Delivery.Reader, seams.Delivery.Keys, request.Delivery.AllowedKeyIds, request.Delivery.MaxBytes, Log, seams.Delivery.PlaintextAllocator);
-        var fetched = await ConfigDelivery.UnderDeadlineAsync(request.Delivery, seams.Delivery, ct => fetcher.FetchAllAsync(floored, ct), cancellationToken);
+        var fetcher = new ConfigFetcher(seams.Delivery, request.Delivery);
+        var fetched = await ConfigDelivery.UnderDeadlineAsync(request.Delivery, seams.Delivery, fetcher, ct => fetcher.FetchAllAsync(floored, ct), cancellationToken);
         var now = Clock.GetUtcNow();
         var versions = fetched.ToDictionary(f => f.File.Name.Value, f => new LiveVersion(ReceiptEntry.From(f, request.Delivery.Source, now), f.Opened.PlaintextBuffer), StringComparer.Ordinal);
         try

@@ -56,8 +56,7 @@ internal sealed class WatchedConfig(ManifestFile file, long floor, DateTimeOffse
     public void Failed(DateTimeOffset now, TimeSpan interval, double random)
     {
         Failures++;
-        var backoff = TimeSpan.FromTicks(Math.Min(interval.Ticks * (1L << Math.Min(Failures - 1, 16)), MaxBackoff.Ticks));
-        NextAttempt = now + (backoff * (0.5 + (0.5 * random)));
+        NextAttempt = now + Backoff.Delay(interval, Failures, MaxBackoff, random);
     }
 
     public void Dispose() => Live?.Dispose();

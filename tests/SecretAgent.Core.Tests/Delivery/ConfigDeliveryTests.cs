@@ -242,6 +242,107 @@ public sealed class ConfigDeliveryTests : IDisposable
         Assert.Equal(1, target.Clears);
     }
 
+    [Fact]
+    public async Task Transient_failures_at_start_are_retried_with_jittered_backoff_until_delivered()
+    {
+        await PutAsync("a.yaml", "secret-a");
+        var clock = new ManualClock(Now);
+        var failures = 0;
+        reader.BeforeGet = (_, _) => ++failures <= 3 ? throw new SecretAgentException(ErrorKind.Unavailable, "S3 unavailable: SlowDown after retries") : Task.CompletedTask;
+        var delivery = ConfigDelivery.DeliverAsync(Request(File("a.yaml")), Seams() with { Clock = clock, Random = () => 0.0 }, default);
+
+        await clock.WaitForTimerAsync(); // the deadline
+        foreach (var seconds in new[] { 0.5, 1, 2 })
+        {
+            await clock.WaitForTimerAsync();
+            Assert.False(delivery.IsCompleted);
+            clock.Advance(TimeSpan.FromSeconds(seconds) - TimeSpan.FromTicks(1));
+            Assert.Equal(0, target.Publishes); // not before its backoff has passed
+            clock.Advance(TimeSpan.FromTicks(1));
+        }
+
+        Assert.Equal(1, (await delivery).Count);
+        Assert.Equal(4, failures); // three failed attempts and the one that delivered
+        Assert.Equal("secret-a", Encoding.UTF8.GetString(target.Current["a.yaml"]));
+        Assert.Equal(3, log.Events.Count(e => e.Level == "warning" && e.Message == "transient failure; retrying until the deadline"));
+    }
+
+    [Fact]
+    public async Task Transient_failures_past_the_deadline_end_with_the_deadlines_error()
+    {
+        await PutAsync("a.yaml", "secret-a");
+        var clock = new ManualClock(Now);
+        var attempts = 0;
+        reader.BeforeGet = (_, _) => ++attempts > 0 ? throw new SecretAgentException(ErrorKind.Unavailable, "KMS unavailable: ThrottlingException after retries") : Task.CompletedTask;
+        var delivery = ConfigDelivery.DeliverAsync(Request(File("a.yaml")), Seams() with { Clock = clock, Random = () => 0.99 }, default);
+
+        await clock.WaitForTimerAsync(); // the deadline
+        foreach (var seconds in new[] { 1, 2, 4, 8, 16 })
+        {
+            await clock.WaitForTimerAsync();
+            clock.Advance(TimeSpan.FromSeconds(seconds * 0.995)); // the fifth passes the deadline (30.845 s)
+        }
+
+        var failure = await Assert.ThrowsAsync<SecretAgentException>(() => delivery);
+        Assert.Equal("deadline of 30s passed while fetching configs (config 'a.yaml': KMS unavailable: ThrottlingException after retries); nothing was written", failure.Message);
+        Assert.Equal(5, attempts); // at 0, 0.995, 2.985, 6.965 and 14.925 s
+        Assert.Equal(0, target.Publishes);
+    }
+
+    [Theory]
+    [InlineData(ErrorKind.AccessDenied)]
+    [InlineData(ErrorKind.Integrity)]
+    [InlineData(ErrorKind.NotFound)]
+    public async Task Refusals_at_start_are_never_retried(ErrorKind kind)
+    {
+        await PutAsync("a.yaml", "secret-a");
+        var attempts = 0;
+        reader.BeforeGet = (_, _) => ++attempts > 0 ? throw new SecretAgentException(kind, "refused") : Task.CompletedTask;
+
+        var failure = await Assert.ThrowsAsync<SecretAgentException>(() => ConfigDelivery.DeliverAsync(Request(File("a.yaml")), Seams() with { Clock = new ManualClock(Now) }, default));
+
+        Assert.Equal(kind, failure.Kind);
+        Assert.Equal(1, attempts);
+    }
+
+    [Fact]
+    public async Task A_lasting_unavailable_failure_fails_the_start_at_once()
+    {
+        await PutAsync("a.yaml", "secret-a");
+        var attempts = 0;
+        reader.BeforeGet = (_, _) => ++attempts > 0 ? throw new SecretAgentException(ErrorKind.Unavailable, "S3 unavailable: TLS certificate not trusted") { Lasting = true } : Task.CompletedTask;
+
+        var failure = await Assert.ThrowsAsync<SecretAgentException>(() => ConfigDelivery.DeliverAsync(Request(File("a.yaml")), Seams() with { Clock = new ManualClock(Now) }, default));
+
+        Assert.Equal("config 'a.yaml': S3 unavailable: TLS certificate not trusted", failure.Message);
+        Assert.Equal(1, attempts);
+    }
+
+    [Fact]
+    public async Task A_throttled_config_is_retried_alone()
+    {
+        await PutAsync("a.yaml", "secret-a");
+        await PutAsync("b.yaml", "secret-b");
+        var clock = new ManualClock(Now);
+        var gets = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        reader.BeforeGet = (key, _) => gets.AddOrUpdate(key, 1, (_, n) => n + 1) <= 2 && key.EndsWith("b.yaml", StringComparison.Ordinal)
+            ? throw new SecretAgentException(ErrorKind.Unavailable, "KMS unavailable: ThrottlingException after retries")
+            : Task.CompletedTask;
+        var delivery = ConfigDelivery.DeliverAsync(Request(File("a.yaml"), File("b.yaml")), Seams() with { Clock = clock, Random = () => 0.5 }, default);
+
+        await clock.WaitForTimerAsync(); // the deadline
+        for (var i = 0; i < 2; i++)
+        {
+            await clock.WaitForTimerAsync();
+            clock.Advance(TimeSpan.FromSeconds(2));
+        }
+
+        Assert.Equal(2, (await delivery).Count);
+        Assert.Equal(1, gets[Source.ObjectKey("a.yaml")]);
+        Assert.Equal(3, gets[Source.ObjectKey("b.yaml")]);
+        Assert.Equal(1, target.Publishes);
+    }
+
     private static ManifestFile File(string name, bool optional = false, bool env = false) =>
         new(ConfigName.Parse(name), RelativePath.Parse(name, "path"), FilePermissions.FromBits(0b100_000_000), optional, env, null, 1, 1);
 

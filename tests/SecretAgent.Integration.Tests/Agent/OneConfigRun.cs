@@ -27,7 +27,11 @@ internal sealed class OneConfigRun : IDisposable
     public string ConfigPath => Path.Combine(Target, Name);
 
     /// <summary>Runs <c>secret-agent run -- command</c> with the world's settings plus <paramref name="overrides"/>.</summary>
-    public CommandResult Run(AdminWorld world, IReadOnlyDictionary<string, string?> overrides, params string[] command)
+    public CommandResult Run(AdminWorld world, IReadOnlyDictionary<string, string?> overrides, params string[] command) =>
+        RunWith(world, overrides, [], command);
+
+    /// <summary>Runs <c>secret-agent run FLAGS -- command</c> (e.g. a shorter <c>--timeout</c>).</summary>
+    public CommandResult RunWith(AdminWorld world, IReadOnlyDictionary<string, string?> overrides, string[] flags, params string[] command)
     {
         var environment = world.Environment();
         foreach (var (variable, value) in overrides)
@@ -37,7 +41,7 @@ internal sealed class OneConfigRun : IDisposable
 
         environment["SECRET_AGENT_MANIFEST"] = manifest;
         environment["SECRET_AGENT_DIR"] = Target;
-        return CommandRunner.Run(Binaries.Agent, ["run", "--", .. command.Length == 0 ? ["true"] : command], environment);
+        return CommandRunner.Run(Binaries.Agent, ["run", .. flags, "--", .. command.Length == 0 ? ["true"] : command], environment);
     }
 
     public void Dispose()
