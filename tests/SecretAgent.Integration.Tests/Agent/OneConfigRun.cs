@@ -27,7 +27,11 @@ internal sealed class OneConfigRun : IDisposable
     public string ConfigPath => Path.Combine(Target, Name);
 
     /// <summary>Runs <c>secret-agent run -- command</c> with the world's settings plus <paramref name="overrides"/>.</summary>
-    public CommandResult Run(AdminWorld world, IReadOnlyDictionary<string, string?> overrides, params string[] command)
+    public CommandResult Run(AdminWorld world, IReadOnlyDictionary<string, string?> overrides, params string[] command) =>
+        CommandRunner.Run(Binaries.Agent, ["run", "--", .. command.Length == 0 ? ["true"] : command], Environment(world, overrides));
+
+    /// <summary>The world's settings plus <paramref name="overrides"/>, with this run's manifest and target.</summary>
+    public Dictionary<string, string?> Environment(AdminWorld world, IReadOnlyDictionary<string, string?> overrides)
     {
         var environment = world.Environment();
         foreach (var (variable, value) in overrides)
@@ -37,7 +41,7 @@ internal sealed class OneConfigRun : IDisposable
 
         environment["SECRET_AGENT_MANIFEST"] = manifest;
         environment["SECRET_AGENT_DIR"] = Target;
-        return CommandRunner.Run(Binaries.Agent, ["run", "--", .. command.Length == 0 ? ["true"] : command], environment);
+        return environment;
     }
 
     public void Dispose()
