@@ -87,6 +87,8 @@ install_tools() {
     # The carrier /opt/secret-agent (scripts/lib/carrier.sh) sets the agent's ELF interpreter and RPATH.
     have patchelf || packages+=(patchelf)
     have python3 || packages+=(python3)
+    # GNU time: the fault tests read a run's peak resident memory (AgentFetchFaultTests, an endless body).
+    [ -x /usr/bin/time ] || packages+=(time)
     # linux-arm64: the cross toolchain (NativeAOT publish, the ABI program) and qemu-user (docs/arm64.md).
     read -r -a arm64_packages <<<"$(arm64_missing_packages)"
     packages+=("${arm64_packages[@]}")

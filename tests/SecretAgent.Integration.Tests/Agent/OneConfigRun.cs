@@ -31,7 +31,11 @@ internal sealed class OneConfigRun : IDisposable
         RunWith(world, overrides, [], command);
 
     /// <summary>Runs <c>secret-agent run FLAGS -- command</c> (e.g. a shorter <c>--timeout</c>).</summary>
-    public CommandResult RunWith(AdminWorld world, IReadOnlyDictionary<string, string?> overrides, string[] flags, params string[] command)
+    public CommandResult RunWith(AdminWorld world, IReadOnlyDictionary<string, string?> overrides, string[] flags, params string[] command) =>
+        CommandRunner.Run(Binaries.Agent, ["run", .. flags, "--", .. command.Length == 0 ? ["true"] : command], Environment(world, overrides));
+
+    /// <summary>The world's settings plus <paramref name="overrides"/>, with this run's manifest and target.</summary>
+    public Dictionary<string, string?> Environment(AdminWorld world, IReadOnlyDictionary<string, string?> overrides)
     {
         var environment = world.Environment();
         foreach (var (variable, value) in overrides)
@@ -41,7 +45,7 @@ internal sealed class OneConfigRun : IDisposable
 
         environment["SECRET_AGENT_MANIFEST"] = manifest;
         environment["SECRET_AGENT_DIR"] = Target;
-        return CommandRunner.Run(Binaries.Agent, ["run", .. flags, "--", .. command.Length == 0 ? ["true"] : command], environment);
+        return environment;
     }
 
     public void Dispose()

@@ -60,6 +60,40 @@ internal abstract record FaultAction
     /// <summary>Waits, then does <paramref name="then"/> (a slow endpoint).</summary>
     public static FaultAction Delay(TimeSpan delay, FaultAction? then = null) => new DelayAction(delay, then ?? PassThrough);
 
+    /// <summary>Reads the request and never answers (the connection stays open until the client or the proxy gives up).</summary>
+    public static FaultAction Hang { get; } = new HangAction();
+
+    /// <summary>Forwards, then sends the upstream's head and its body <paramref name="chunkBytes"/> at a time, one chunk per <paramref name="every"/>.</summary>
+    public static FaultAction SlowBody(int chunkBytes, TimeSpan every) => new TrickleAction(chunkBytes, every);
+
+    /// <summary>
+    /// Forwards, then sends the upstream's head (its metadata intact) with a body that never ends: chunked, the real
+    /// body first and zeros after it, until the client closes.
+    /// </summary>
+    public static FaultAction EndlessBody { get; } = new EndlessBodyAction();
+
+    /// <summary>Sends a status line, then header lines without end (no blank line ever comes).</summary>
+    public static FaultAction EndlessHeaders { get; } = new EndlessHeadersAction();
+
+    /// <summary>Forwards, then sends the head and half the body, then resets the connection.</summary>
+    public static FaultAction ResetMidBody { get; } = new ResetMidBodyAction();
+
+    /// <summary>An S3 503 SlowDown, as S3 throttles.</summary>
+    public static FaultAction S3SlowDown => S3Error(503, "SlowDown");
+
+    /// <summary>A KMS ThrottlingException (400), as KMS answers over its request quota.</summary>
+    public static FaultAction KmsThrottling => KmsError("ThrottlingException");
+
+    internal sealed record HangAction : FaultAction;
+
+    internal sealed record TrickleAction(int ChunkBytes, TimeSpan Every) : FaultAction;
+
+    internal sealed record EndlessBodyAction : FaultAction;
+
+    internal sealed record EndlessHeadersAction : FaultAction;
+
+    internal sealed record ResetMidBodyAction : FaultAction;
+
     internal sealed record ForwardAction(Action<HttpMessage> Edit, bool KeepLength = false, int LengthDelta = 0) : FaultAction;
 
     internal sealed record RespondAction(int Status, string Reason, (string Name, string Value)[] Headers, byte[] Body) : FaultAction;
@@ -77,11 +111,13 @@ internal abstract record FaultAction
 }
 
 /// <summary>
-/// One rule: requests it matches get its action, at most <c>times</c> times (then later rules and finally pass-through
-/// apply). <see cref="Hits"/> counts the requests it acted on.
+/// One rule: requests it matches get its action, at most <c>times</c> times, and each only with probability
+/// <c>rate</c> drawn from a generator seeded with <c>seed</c> (so a run is repeatable); a request it does not take
+/// goes to later rules and finally passes through. <see cref="Hits"/> counts the requests it acted on.
 /// </summary>
-internal sealed class FaultRule(Func<ProxyRequest, bool> match, FaultAction action, int? times)
+internal sealed class FaultRule(Func<ProxyRequest, bool> match, FaultAction action, int? times, double rate = 1, int seed = 0)
 {
+    private readonly Random draw = new(seed);
     private int hits;
 
     public FaultAction Action => action;
@@ -90,7 +126,8 @@ internal sealed class FaultRule(Func<ProxyRequest, bool> match, FaultAction acti
 
     internal bool TryClaim(ProxyRequest request)
     {
-        if (!match(request))
+        // The proxy claims under one lock, so the seeded draws come in arrival order.
+        if (!match(request) || (rate < 1 && draw.NextDouble() >= rate))
         {
             return false;
         }

@@ -18,6 +18,7 @@ internal sealed class FaultProxy : IDisposable
     private readonly List<FaultRule> rules = [];
     private readonly List<ProxyRequest> seen = [];
     private readonly Uri upstream;
+    private long streamed;
 
     public FaultProxy(Uri upstream)
     {
@@ -45,10 +46,13 @@ internal sealed class FaultProxy : IDisposable
         }
     }
 
-    /// <summary>Adds a rule: requests matching <paramref name="match"/> get <paramref name="action"/>, at most <paramref name="times"/> times.</summary>
-    public FaultRule On(Func<ProxyRequest, bool> match, FaultAction action, int? times = null)
+    /// <summary>
+    /// Adds a rule: requests matching <paramref name="match"/> get <paramref name="action"/>, at most
+    /// <paramref name="times"/> times, each with probability <paramref name="rate"/> (seeded by <paramref name="seed"/>).
+    /// </summary>
+    public FaultRule On(Func<ProxyRequest, bool> match, FaultAction action, int? times = null, double rate = 1, int seed = 0)
     {
-        var rule = new FaultRule(match, action, times);
+        var rule = new FaultRule(match, action, times, rate, seed);
         lock (rules)
         {
             rules.Add(rule);
@@ -58,6 +62,9 @@ internal sealed class FaultProxy : IDisposable
     }
 
     public int Count(Func<ProxyRequest, bool> match) => Received.Count(match);
+
+    /// <summary>Bytes sent by the endless actions (body or headers) so far, over all connections.</summary>
+    public long Streamed => Interlocked.Read(ref streamed);
 
     public void Dispose()
     {
@@ -137,6 +144,40 @@ internal sealed class FaultProxy : IDisposable
                 answer.FrameWithContentLength();
                 await SendAsync(stream, answer, answer.Body.Length, cancellationToken);
                 break;
+            case HangAction:
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+                return;
+            case EndlessHeadersAction:
+                await StreamForeverAsync(stream, "HTTP/1.1 200 OK\r\n"u8.ToArray(), "x-fault-endless: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n"u8.ToArray(), cancellationToken);
+                return;
+            case EndlessBodyAction:
+                var head = await ForwardAsync(request, cancellationToken);
+                head.RemoveHeader("Content-Length");
+                head.SetHeader("Transfer-Encoding", "chunked");
+                head.SetHeader("Connection", "close");
+                await stream.WriteAsync(head.Head(), cancellationToken);
+                await stream.WriteAsync(Chunk(head.Body), cancellationToken);
+                await StreamForeverAsync(stream, [], Chunk(new byte[64 * 1024]), cancellationToken);
+                return;
+            case TrickleAction trickle:
+                var slow = await ForwardAsync(request, cancellationToken);
+                await SendHeadAsync(stream, slow, slow.Body.Length, cancellationToken);
+                foreach (var piece in slow.Body.Chunk(trickle.ChunkBytes))
+                {
+                    await Task.Delay(trickle.Every, cancellationToken);
+                    await stream.WriteAsync(piece, cancellationToken);
+                    await stream.FlushAsync(cancellationToken);
+                }
+
+                break;
+            case ResetMidBodyAction:
+                var cut = await ForwardAsync(request, cancellationToken);
+                await SendHeadAsync(stream, cut, cut.Body.Length, cancellationToken);
+                await stream.WriteAsync(cut.Body.AsMemory(0, cut.Body.Length / 2), cancellationToken);
+                await stream.FlushAsync(cancellationToken);
+                client.Client.LingerState = new LingerOption(true, 0);
+                client.Client.Close();
+                return;
             case ForwardAction forward:
                 var isHead = request.StartLine.StartsWith("HEAD ", StringComparison.Ordinal);
                 var response = await ForwardAsync(request, cancellationToken);
@@ -156,6 +197,13 @@ internal sealed class FaultProxy : IDisposable
 
     private static async Task SendAsync(NetworkStream stream, HttpMessage response, int? contentLength, CancellationToken cancellationToken)
     {
+        await SendHeadAsync(stream, response, contentLength, cancellationToken);
+        await stream.WriteAsync(response.Body, cancellationToken);
+        await stream.FlushAsync(cancellationToken);
+    }
+
+    private static async Task SendHeadAsync(NetworkStream stream, HttpMessage response, int? contentLength, CancellationToken cancellationToken)
+    {
         if (contentLength is { } length)
         {
             response.RemoveHeader("Transfer-Encoding");
@@ -164,9 +212,22 @@ internal sealed class FaultProxy : IDisposable
 
         response.SetHeader("Connection", "close");
         await stream.WriteAsync(response.Head(), cancellationToken);
-        await stream.WriteAsync(response.Body, cancellationToken);
-        await stream.FlushAsync(cancellationToken);
     }
+
+    // Writes the prefix, then the piece again and again until the client goes away (an IOException ends it) or the
+    // proxy stops. The bytes sent are counted, so a test can tell how much the client took before it gave up.
+    private async Task StreamForeverAsync(NetworkStream stream, byte[] prefix, byte[] piece, CancellationToken cancellationToken)
+    {
+        await stream.WriteAsync(prefix, cancellationToken);
+        while (true)
+        {
+            await stream.WriteAsync(piece, cancellationToken);
+            Interlocked.Add(ref streamed, piece.Length);
+        }
+    }
+
+    private static byte[] Chunk(byte[] data) =>
+        data.Length == 0 ? [] : [.. System.Text.Encoding.ASCII.GetBytes(data.Length.ToString("x", CultureInfo.InvariantCulture) + "\r\n"), .. data, .. "\r\n"u8];
 
     // A fresh upstream connection per request, closed by the upstream after its answer, so the response is all bytes
     // until end of stream (HEAD answers included: they simply have no body).

@@ -5,6 +5,12 @@ namespace SecretAgent.Tests.Infrastructure;
 /// <summary>A request as the fault proxy's rules see it. <see cref="Service"/> is "s3", "kms", "sts" or "" (unknown).</summary>
 internal sealed record ProxyRequest(string Method, string Target, string Service, IReadOnlyList<KeyValuePair<string, string>> Headers, byte[] Body)
 {
+    /// <summary>When the proxy finished reading it (to measure the gaps between a client's attempts).</summary>
+    public DateTime At { get; init; } = DateTime.UtcNow;
+
+    /// <summary>The SDK's id of one operation, the same on each of its retries (amz-sdk-invocation-id).</summary>
+    public string? Invocation => Header("amz-sdk-invocation-id");
+
     public string Path => Target.Split('?', 2)[0];
 
     public string Query => Target.Contains('?', StringComparison.Ordinal) ? Target.Split('?', 2)[1] : string.Empty;
