@@ -70,6 +70,12 @@ for name in ("agent-1mib", "hello", "agent-help"):
         r, q = R[name], Q.get(name, {})
         print(f"| - | {name} | {r['wall_ms']:.1f} | {r['cpu_ms']:.1f} | {r['rss_kib']/1024:.1f} | {q.get('s3', '-')} | {q.get('kms', '-')} | |")
 
+for name, why in R.get("_dropped", {}).items():
+    print(f"\n{name}: dropped after failing twice ({why.splitlines()[0][:200]}); a peer's failure is not the agent's.")
+fewer = [f"{k} {v['runs']}" for k, v in R.items() if not k.startswith("_") and v["runs"] < int(runs)]
+if fewer:
+    print(f"\nFewer runs (the per-contender time budget): {', '.join(fewer)}.")
+
 if S:
     carrier = "n/a (no artifacts/opt/secret-agent yet)" if S.get("carrier") is None else f"{S['carrier']/MB:.1f} MB"
     print(f"\nSizes: secret-agent {S['agent']/MB:.1f} MB ({S['form']}), secret-agent-admin {S['admin']/MB:.1f} MB, "

@@ -2,10 +2,13 @@
 # The benchmark harness of issue 12, one command, against moto on loopback (see bench/README.md):
 #
 #   bench/run.sh            # full form: 1, 10, 50, 100 configs and 1 MiB, 10 interleaved rounds, 5 min at rest, fleet
+#                           # (bounded: each contender gets at most BUDGET_SECONDS of runs, so the aws CLI script at
+#                           # 50 and 100 configs runs once or twice instead of ten times)
 #   bench/run.sh --short    # CI's form: 10 configs, 3 rounds, 1 min at rest, a small fleet (about 3 minutes)
 #
 # Knobs (environment): RUNS, SIZES ("1 10 50 100"), CLI_MAX (largest manifest the aws CLI script runs, default 10),
-# REST_SECONDS, FLEET_N ("250 1000 2000"), FLEET_SOAK_SECONDS, BENCH_BIN (a directory holding secret-agent and
+# BUDGET_SECONDS (time one contender may use over all its runs, warm-up included; at least one run is kept),
+# RUN_TIMEOUT (seconds before one run is killed), REST_SECONDS, FLEET_N ("250 1000 2000"), FLEET_SOAK_SECONDS, BENCH_BIN (a directory holding secret-agent and
 # secret-agent-admin to measure instead of publishing them), CHARTS=1 (draw docs/img/*.png with gnuplot),
 # BENCH_OUT (where results go; default artifacts/bench). It installs what it needs with apt-get (curl, jq, strace,
 # gnuplot for charts) if missing, starts moto and its proxies on free 127.0.0.1 ports, and removes all it made.
@@ -17,11 +20,11 @@ ROOT=$PWD
 SHORT=0
 [ "${1:-}" = --short ] && SHORT=1
 if [ $SHORT = 1 ]; then
-    RUNS=${RUNS:-3} SIZES=${SIZES:-10} REST_SECONDS=${REST_SECONDS:-60} FLEET_N=${FLEET_N:-100} FLEET_SOAK_SECONDS=${FLEET_SOAK_SECONDS:-15} BIG=${BIG:-0}
+    RUNS=${RUNS:-3} SIZES=${SIZES:-10} BUDGET_SECONDS=${BUDGET_SECONDS:-40} REST_SECONDS=${REST_SECONDS:-60} FLEET_N=${FLEET_N:-100} FLEET_SOAK_SECONDS=${FLEET_SOAK_SECONDS:-15} BIG=${BIG:-0}
 else
-    RUNS=${RUNS:-10} SIZES=${SIZES:-1 10 50 100} REST_SECONDS=${REST_SECONDS:-300} FLEET_N=${FLEET_N:-250 1000 2000} FLEET_SOAK_SECONDS=${FLEET_SOAK_SECONDS:-120} BIG=${BIG:-1}
+    RUNS=${RUNS:-10} SIZES=${SIZES:-1 10 50 100} BUDGET_SECONDS=${BUDGET_SECONDS:-120} CLI_MAX=${CLI_MAX:-100} REST_SECONDS=${REST_SECONDS:-300} FLEET_N=${FLEET_N:-250 1000 2000} FLEET_SOAK_SECONDS=${FLEET_SOAK_SECONDS:-120} BIG=${BIG:-1}
 fi
-CLI_MAX=${CLI_MAX:-10}
+CLI_MAX=${CLI_MAX:-10} RUN_TIMEOUT=${RUN_TIMEOUT:-600}
 OUT=${BENCH_OUT:-$ROOT/artifacts/bench}
 RES=$OUT/results
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

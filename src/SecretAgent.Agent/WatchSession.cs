@@ -46,7 +46,7 @@ internal sealed class WatchSession : IAsyncDisposable
                 floors);
             var status = StatusWiring.Observer(context, delivery.Target);
             notifier = AgentComposition.Notifier(parse, context.Log, app);
-            watcher = new ConfigWatcher(request, new WatchSeams(delivery, status, notifier) { Adopted = adopted });
+            watcher = new ConfigWatcher(request, new WatchSeams(delivery, new CollectAfterRound(status), notifier) { Adopted = adopted });
             var refresh = watcher.RequestRefresh;
             var listener = StatusWiring.Listen(parse, context, status, () =>
             {
