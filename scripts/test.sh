@@ -162,7 +162,8 @@ build_base_image() {
 }
 
 # Debian's busybox-static, unpacked (not installed): the container tests' base image without any libc and their
-# static app in a scratch image. SECRET_AGENT_BUSYBOX points the tests at it.
+# static app in a scratch image. SECRET_AGENT_BUSYBOX points the tests at it; SECRET_AGENT_BUSYBOX_ARM64 at the arm64
+# build, the static app of the arm64 container test (docs/arm64.md).
 fetch_busybox() {
     local dir=$ARTIFACTS/base/busybox
     if [ ! -x "$dir/bin/busybox" ]; then
@@ -173,6 +174,8 @@ fetch_busybox() {
         dpkg-deb -x "$ARTIFACTS"/base/busybox-static_*.deb "$dir"
     fi
     export SECRET_AGENT_BUSYBOX=$dir/bin/busybox
+    arm64_stage_libs "$ARTIFACTS/base/linux-arm64/busybox" busybox-static
+    export SECRET_AGENT_BUSYBOX_ARM64=$ARTIFACTS/base/linux-arm64/busybox/bin/busybox
 }
 
 # A newer SDK builds for a newer runtime than the lock files record: say so before restore fails with NU1004.
@@ -216,6 +219,11 @@ publish_arm64() {
     abi_values "$ARTIFACTS/abi"
     arm64_stage_libs "$ARTIFACTS/arm64/root" "${ARM64_RUNTIME_PACKAGES[@]}"
     arm64_enable_binfmt
+    # The arm64 carrier (its own arm64 loader, libc and OpenSSL, from the same unpacked packages) for the arm64
+    # container test, which runs it under qemu through binfmt (docs/arm64.md).
+    stage_carrier "$ARTIFACTS/carrier/linux-arm64/opt/secret-agent" "$bin/secret-agent" aarch64-linux-gnu ld-linux-aarch64.so.1 "$ARTIFACTS/arm64/root"
+    export SECRET_AGENT_CARRIER_ARM64=$ARTIFACTS/carrier/linux-arm64/opt/secret-agent
+    note "SECRET_AGENT_CARRIER_ARM64=$SECRET_AGENT_CARRIER_ARM64 ($(du -sh "$SECRET_AGENT_CARRIER_ARM64" | cut -f1))"
     # The emulated pass starts the agent through this wrapper: only the agent gets qemu's settings, not the test host.
     cat >"$ARTIFACTS/arm64/secret-agent" <<WRAPPER
 #!/bin/sh

@@ -5,7 +5,8 @@
 #   arm64_missing_packages          # the apt packages still to install (one line, empty when none)
 #   abi_values OUT                  # OUT/linux-x64.txt and OUT/linux-arm64.txt from tests/abi/linux-abi.c
 #   arm64_enable_binfmt             # arm64 ELF files run through qemu-user (mounts binfmt_misc if needed; root)
-#   arm64_stage_libs DIR PKG...     # Debian's arm64 PKG files unpacked into DIR (a root for QEMU_LD_PREFIX or an image)
+#   arm64_stage_libs DIR PKG...     # Debian's arm64 PKG files unpacked into DIR (a root for QEMU_LD_PREFIX or an image;
+#                                   # DIR/.packages: "PACKAGE VERSION ARCH" per line, read from the .deb files)
 #   arm64_env ROOT                  # exports what an arm64 process needs under qemu-user (QEMU_LD_PREFIX=ROOT, ...)
 #
 # environment.md ("linux-arm64 works here too") records why each setting is there.
@@ -69,7 +70,7 @@ arm64_stage_libs() {
         { [ -n "$version" ] && [ "$version" != "(none)" ]; } || die "no arm64 package $package in the apt lists"
         wanted+=("$package=$version")
     done
-    if [ "$(cat "$dir/.staged" 2>/dev/null)" = "${wanted[*]}" ]; then
+    if [ "$(cat "$dir/.staged" 2>/dev/null)" = "${wanted[*]}" ] && [ -s "$dir/.packages" ]; then
         return
     fi
     local debs=$dir.debs
@@ -79,7 +80,11 @@ arm64_stage_libs() {
     local deb
     for deb in "$debs"/*.deb; do
         dpkg-deb -x "$deb" "$dir" || die "dpkg-deb -x $deb failed"
+        # What was unpacked, from the package itself (the carrier's SBOM reads it): not this machine's dpkg database.
+        dpkg-deb -f "$deb" Package Version Architecture \
+            | awk '/^Package:/ { p = $2 } /^Version:/ { v = $2 } /^Architecture:/ { a = $2 } END { print p, v, a }' >>"$dir/.packages.tmp"
     done
+    mv "$dir/.packages.tmp" "$dir/.packages"
     rm -rf "$debs"
     echo "${wanted[*]}" >"$dir/.staged"
 }

@@ -1,6 +1,7 @@
 namespace SecretAgent.Integration.Tests.BlackBox;
 
 /// <summary>Supervise mode forwards signals to the app and mirrors how it ended (tini, dumb-init).</summary>
+[Trait("Arch", "Emulated")]
 public sealed class ProcessSignalTests
 {
     public static TheoryData<string> ForwardedSignals => ["TERM", "INT", "HUP", "QUIT", "USR1", "USR2", "ALRM"];

@@ -25,6 +25,7 @@ public sealed class DockerEngine : IAsyncLifetime
     private readonly List<IFutureDockerImage> images = [];
     private readonly List<Container> containers = [];
     private DockerClient? client;
+    private Task<string>? arm64Probe;
 
     /// <summary>The sample app behind secret-agent (docker/Dockerfile.app).</summary>
     public string AppImage { get; private set; } = "";
@@ -36,6 +37,13 @@ public sealed class DockerEngine : IAsyncLifetime
     internal IReadOnlyDictionary<AnyBase, string> ProbeImages { get; private set; } = new Dictionary<AnyBase, string>();
 
     internal List<string> Volumes { get; } = [];
+
+    /// <summary>
+    /// The probe image of <paramref name="kind"/>. The arm64 one is built on first use, so that only the arm64 test
+    /// needs the arm64 carrier and busybox (SECRET_AGENT_CARRIER_ARM64, SECRET_AGENT_BUSYBOX_ARM64).
+    /// </summary>
+    internal Task<string> ProbeImageAsync(AnyBase kind) =>
+        kind == AnyBase.ScratchArm64 ? arm64Probe ??= BuildArm64ProbeAsync() : Task.FromResult(ProbeImages[kind]);
 
     internal DockerClient Client => client ?? throw new InvalidOperationException("the Docker engine fixture is not initialized");
 
@@ -197,6 +205,50 @@ public sealed class DockerEngine : IAsyncLifetime
         }
     }
 
+    // linux/arm64 images, built by the classic builder (FROM scratch and COPY run no arm64 code; the platform is
+    // recorded in the image config) and run through binfmt_misc's qemu-aarch64, registered with F (fix-binary): the
+    // kernel holds the interpreter open, so it need not exist inside the container (docs/arm64.md).
+    private async Task<string> BuildArm64ProbeAsync()
+    {
+        const string Platform = "linux/arm64";
+        var carrierDirectory = PublishedCarrierArm64();
+        RequireAarch64(Path.Combine(carrierDirectory, "bin", "secret-agent"));
+        var staging = ImageStaging.CreateStatic(carrierDirectory, BusyboxArm64());
+        try
+        {
+            var carrier = await BuildAsync(Platform, "Dockerfile.carrier", "secret-agent-test-carrier-arm64", staging.Carrier);
+            return await BuildAsync(Platform, "Dockerfile.anybase", "secret-agent-test-probe-scratch-arm64", staging.StaticProbe, ("CARRIER", carrier), ("BASE", "scratch"));
+        }
+        finally
+        {
+            staging.Dispose();
+        }
+    }
+
+    /// <summary>The image's architecture, as its config records it (amd64, arm64).</summary>
+    internal async Task<string> ImageArchitectureAsync(string image) => (await Client.Images.InspectImageAsync(image)).Architecture;
+
+    // An x64 agent would run just as well here and prove nothing: e_machine (ELF offset 18) must be EM_AARCH64 (183).
+    private static void RequireAarch64(string agent)
+    {
+        var header = new byte[20];
+        using (var file = File.OpenRead(agent))
+        {
+            file.ReadExactly(header);
+        }
+
+        if (header[18] != 183 || header[19] != 0)
+        {
+            throw new InvalidOperationException($"{agent} is not an aarch64 ELF file (SECRET_AGENT_CARRIER_ARM64 must be the arm64 carrier)");
+        }
+    }
+
+    private static string PublishedCarrierArm64() => FromEnvironment(
+        "SECRET_AGENT_CARRIER_ARM64", "the arm64 carrier directory (scripts/test.sh stages it into artifacts/carrier/linux-arm64 from the arm64 agent and Debian's arm64 libc6 and libssl3, and sets it)");
+
+    private static string BusyboxArm64() => FromEnvironment(
+        "SECRET_AGENT_BUSYBOX_ARM64", "Debian's arm64 static busybox (scripts/test.sh unpacks busybox-static:arm64 into artifacts/base/linux-arm64/busybox and sets it)");
+
     // Inside a container only the published NativeAOT binary runs, in the carrier scripts/test.sh stages from it
     // (scripts/lib/carrier.sh: its own loader, libc and OpenSSL).
     private static string PublishedCarrier() => FromEnvironment(
@@ -216,7 +268,10 @@ public sealed class DockerEngine : IAsyncLifetime
         return Path.Exists(path) ? path : throw new FileNotFoundException($"{variable} names {path}, which does not exist");
     }
 
-    private async Task<string> BuildAsync(string dockerfile, string repository, string context, params (string Name, string Value)[] arguments)
+    private Task<string> BuildAsync(string dockerfile, string repository, string context, params (string Name, string Value)[] arguments) =>
+        BuildAsync(platform: null, dockerfile, repository, context, arguments);
+
+    private async Task<string> BuildAsync(string? platform, string dockerfile, string repository, string context, params (string Name, string Value)[] arguments)
     {
         var tag = $"{repository}:{runId}";
         var builder = new ImageFromDockerfileBuilder()
@@ -225,6 +280,10 @@ public sealed class DockerEngine : IAsyncLifetime
             .WithName(tag)
             .WithLabel(Label, runId)
             .WithCleanUp(false);
+        if (platform is not null)
+        {
+            builder = builder.WithPlatform(platform);
+        }
         foreach (var (name, value) in arguments.Any(a => a.Name == "BASE") ? arguments : [("BASE", BaseImage), .. arguments])
         {
             builder = builder.WithBuildArgument(name, value);
@@ -256,4 +315,7 @@ public enum AnyBase
 
     /// <summary>scratch: the carrier and a static app (/app/busybox), nothing else.</summary>
     Scratch,
+
+    /// <summary>scratch for linux/arm64: the arm64 carrier and Debian's arm64 static busybox, run under qemu-user.</summary>
+    ScratchArm64,
 }

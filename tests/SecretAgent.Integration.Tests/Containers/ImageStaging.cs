@@ -34,15 +34,36 @@ internal sealed class ImageStaging : IDisposable
         return staging;
     }
 
+    /// <summary>Only the carrier and the static probe: the arm64 images (an arm64 carrier, an arm64 static busybox).</summary>
+    public static ImageStaging CreateStatic(string carrierDirectory, string busybox)
+    {
+        var staging = new ImageStaging();
+        staging.FillCarrier(carrierDirectory);
+        FillProbe(staging.StaticProbe);
+        Copy(busybox, Path.Combine(staging.StaticProbe, "app"), "busybox", Executable);
+        return staging;
+    }
+
     public void Dispose() => Directory.Delete(root, recursive: true);
 
     private static string ImagesFile(string name) =>
         Path.Combine(RepositoryPaths.Root, "tests", "SecretAgent.Integration.Tests", "Containers", "Images", name);
 
-    private void Fill(string carrierDirectory, string busybox)
+    private void FillCarrier(string carrierDirectory)
     {
         CopyTree(carrierDirectory, Path.Combine(Carrier, "secret-agent"));
         Copy(RepositoryPaths.Docker("Dockerfile.carrier"), Carrier, "Dockerfile.carrier", null);
+    }
+
+    private static void FillProbe(string context)
+    {
+        Copy(ImagesFile("Dockerfile.anybase"), context, "Dockerfile.anybase", null);
+        Copy(ImagesFile("probe.sh"), Path.Combine(context, "app"), "probe.sh", Executable);
+    }
+
+    private void Fill(string carrierDirectory, string busybox)
+    {
+        FillCarrier(carrierDirectory);
 
         Copy(RepositoryPaths.Docker("Dockerfile.app"), App, "Dockerfile.app", null);
         Copy(RepositoryPaths.SampleApp("app.sh"), App, "app.sh", Executable);
@@ -52,11 +73,8 @@ internal sealed class ImageStaging : IDisposable
         Copy(busybox, Path.Combine(BusyboxBase, "bin"), "busybox", Executable);
         File.CreateSymbolicLink(Path.Combine(BusyboxBase, "bin", "sh"), "busybox");
 
-        foreach (var context in new[] { Probe, StaticProbe })
-        {
-            Copy(ImagesFile("Dockerfile.anybase"), context, "Dockerfile.anybase", null);
-            Copy(ImagesFile("probe.sh"), Path.Combine(context, "app"), "probe.sh", Executable);
-        }
+        FillProbe(Probe);
+        FillProbe(StaticProbe);
 
         Copy(busybox, Path.Combine(StaticProbe, "app"), "busybox", Executable);
     }
