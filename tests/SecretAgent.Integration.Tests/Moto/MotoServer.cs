@@ -27,8 +27,8 @@ public sealed class MotoServer : IAsyncLifetime
     {
     }
 
-    /// <summary>A server whose process gets these variables too (INITIAL_NO_AUTH_ACTION_COUNT turns on IAM enforcement).</summary>
-    public MotoServer(Dictionary<string, string> serverEnvironment)
+    /// <summary>A server whose process gets these variables too (INITIAL_NO_AUTH_ACTION_COUNT turns on IAM enforcement). Internal: xunit wants one public constructor on a fixture.</summary>
+    internal MotoServer(Dictionary<string, string> serverEnvironment)
     {
         this.serverEnvironment = serverEnvironment;
     }
