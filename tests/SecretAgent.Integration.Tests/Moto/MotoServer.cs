@@ -19,7 +19,19 @@ public sealed class MotoServer : IAsyncLifetime
     public const string Region = "us-east-1";
     private const string InstallHint = "moto not installed: run pip install 'moto[server]'";
 
+    private readonly Dictionary<string, string> serverEnvironment;
     private Process? process;
+
+    public MotoServer()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <summary>A server whose process gets these variables too (INITIAL_NO_AUTH_ACTION_COUNT turns on IAM enforcement). Internal: xunit wants one public constructor on a fixture.</summary>
+    internal MotoServer(Dictionary<string, string> serverEnvironment)
+    {
+        this.serverEnvironment = serverEnvironment;
+    }
 
     public Uri Endpoint { get; private set; } = null!;
 
@@ -38,6 +50,11 @@ public sealed class MotoServer : IAsyncLifetime
 
         // exec keeps the PID, so Kill reaches python itself.
         var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        foreach (var (name, value) in serverEnvironment)
+        {
+            info.Environment[name] = value;
+        }
+
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add($"exec python3 -m moto.server -H 127.0.0.1 -p {port} >'{LogPath}' 2>&1");
         process = Process.Start(info) ?? throw new InvalidOperationException("could not start moto");
