@@ -150,6 +150,13 @@ public sealed class TlsTrust
         }
 
         // One cached client per distinct config, as the SDK does for its own; the bundle is the same for the process.
-        public override string GetConfigUniqueString(IClientConfig clientConfig) => "secret-agent-tls:" + base.GetConfigUniqueString(clientConfig);
+        // The client carries the attempt timeout, so the key must too: a client cached under another timeout would
+        // otherwise serve this config with that timeout.
+        public override string GetConfigUniqueString(IClientConfig clientConfig)
+        {
+            ArgumentNullException.ThrowIfNull(clientConfig);
+            var timeout = clientConfig.Timeout?.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default";
+            return "secret-agent-tls:" + timeout + ":" + base.GetConfigUniqueString(clientConfig);
+        }
     }
 }
